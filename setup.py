@@ -1,0 +1,96 @@
+"""Build of the libpcap package.
+
+Two artefacts come out of one set of C sources under src/_libpcap:
+
+* ``libpcap/lib/libpcap.so`` - the C core as a plain shared library with
+  libpcap's C API and no Python dependency, for C programs (see
+  ``python -m libpcap --cflags --libs``), with the public headers copied to
+  ``libpcap/include``;
+* ``libpcap._libpcap`` - the CPython extension: the same core objects plus
+  the thin native-API glue.  It exports the pcap_* symbols too, which is what
+  the ctypes compatibility layer binds to, so both Python layers share one
+  core in the process.
+
+Extra compiler flags (e.g. sanitizers) come from the LIBPCAP_CFLAGS and
+LIBPCAP_LDFLAGS environment variables.
+"""
+import glob
+import os
+import shlex
+import shutil
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.join("src", "_libpcap")
+CORE_DIRS = ("core", "savefile", "bpf", "capture", "compiler")
+INCLUDE_DIRS = [os.path.join(SRC, "include"), os.path.join(SRC, "core")]
+WARN = ["-std=c11", "-Wall", "-Wextra", "-fvisibility=hidden", "-D_GNU_SOURCE"]
+
+
+def core_sources():
+    files = []
+    for d in CORE_DIRS:
+        files += sorted(glob.glob(os.path.join(SRC, d, "*.c")))
+    return files
+
+
+def env_flags(name):
+    return shlex.split(os.environ.get(name, ""))
+
+
+class BuildWithCore(build_ext):
+    """Compile the core once, link it as libpcap.so and into the extension."""
+
+    def run(self):
+        self._core_objects = None
+        super().run()
+
+    def _compile_core(self):
+        if self._core_objects is None:
+            self._core_objects = self.compiler.compile(
+                core_sources(),
+                output_dir=self.build_temp,
+                include_dirs=INCLUDE_DIRS,
+                extra_postargs=WARN + ["-O2", "-fPIC"] + env_flags("LIBPCAP_CFLAGS"),
+                depends=glob.glob(os.path.join(SRC, "*", "*.h"))
+                + glob.glob(os.path.join(SRC, "include", "pcap", "*.h")),
+            )
+        return self._core_objects
+
+    def _package_dir(self):
+        if self.inplace:
+            return os.path.join(HERE, "libpcap")
+        return os.path.join(self.build_lib, "libpcap")
+
+    def build_extension(self, ext):
+        objects = self._compile_core()
+        pkg = self._package_dir()
+        libdir = os.path.join(pkg, "lib")
+        os.makedirs(libdir, exist_ok=True)
+        self.compiler.link_shared_object(
+            objects,
+            os.path.join(libdir, "libpcap.so"),
+            extra_postargs=["-Wl,-soname,libpcap.so"] + env_flags("LIBPCAP_LDFLAGS"),
+        )
+        incdir = os.path.join(pkg, "include")
+        if os.path.isdir(incdir):
+            shutil.rmtree(incdir)
+        shutil.copytree(os.path.join(SRC, "include"), incdir)
+        ext.extra_objects = list(objects)
+        ext.extra_compile_args = WARN + ["-O2"] + env_flags("LIBPCAP_CFLAGS")
+        ext.extra_link_args = env_flags("LIBPCAP_LDFLAGS")
+        super().build_extension(ext)
+
+
+setup(
+    ext_modules=[
+        Extension(
+            "libpcap._libpcap",
+            sources=sorted(glob.glob(os.path.join(SRC, "python", "*.c"))),
+            include_dirs=INCLUDE_DIRS,
+        )
+    ],
+    cmdclass={"build_ext": BuildWithCore},
+)

@@ -1,0 +1,239 @@
+/*
+ * handle.c - the life of a pcap_t and the reading loops every backend
+ * shares: allocation with defaults, pcap_close, pcap_loop / pcap_dispatch /
+ * pcap_next / pcap_next_ex / pcap_breakloop, the generic record loop for
+ * savefile-like sources and the userland filter copy.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcap-int.h"
+
+/* A read before activation answers like libpcap's "not initialized" op. */
+static int
+read_not_activated(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+{
+	(void)cnt; (void)cb; (void)user;
+	core_fmt(p->errbuf, "This handle hasn't been activated yet");
+	return PCAP_ERROR_NOT_ACTIVATED;
+}
+
+pcap_t *
+core_alloc(char *errbuf)
+{
+	pcap_t *p = calloc(1, sizeof *p);
+
+	if (p == NULL) {
+		if (errbuf != NULL)
+			core_fmt_errno(errbuf, errno, "malloc");
+		return NULL;
+	}
+	p->fd = -1;
+	p->opt.timeout = 0;
+	p->opt.buffer_size = 0;
+	p->opt.promisc = 0;
+	p->opt.tstamp_type = -1;	/* "not set": the backend's default */
+	p->opt.tstamp_precision = PCAP_TSTAMP_PRECISION_MICRO;
+	p->tstamp_precision = PCAP_TSTAMP_PRECISION_MICRO;
+	p->direction = PCAP_D_INOUT;
+	return p;
+}
+
+void
+core_free(pcap_t *p)
+{
+	pcap_freecode(&p->fcode);
+	free(p->dlt_list);
+	free(p->tstamp_type_list);
+	free(p->opt.device);
+	free(p);
+}
+
+void
+pcap_close(pcap_t *p)
+{
+	if (p == NULL)
+		return;
+	if (p->ops != NULL && p->ops->cleanup != NULL)
+		p->ops->cleanup(p);
+	core_free(p);
+}
+
+int
+core_install_userland_filter(pcap_t *p, const struct bpf_program *prog)
+{
+	struct bpf_insn *copy;
+	size_t size;
+
+	if (prog == NULL) {
+		core_fmt(p->errbuf, "No filter specified");
+		return PCAP_ERROR;
+	}
+	if (!bpf_validate(prog->bf_insns, (int)prog->bf_len)) {
+		core_fmt(p->errbuf, "BPF program is not valid");
+		return PCAP_ERROR;
+	}
+	size = sizeof *prog->bf_insns * prog->bf_len;
+	copy = malloc(size);
+	if (copy == NULL) {
+		core_fmt_errno(p->errbuf, errno, "malloc");
+		return PCAP_ERROR;
+	}
+	memcpy(copy, prog->bf_insns, size);
+	pcap_freecode(&p->fcode);
+	p->fcode.bf_len = prog->bf_len;
+	p->fcode.bf_insns = copy;
+	return 0;
+}
+
+/* True if the record passes the userland filter (or there is none). */
+static inline int
+passes_filter(const pcap_t *p, const struct pcap_pkthdr *h, const u_char *data)
+{
+	return p->fcode.bf_insns == NULL ||
+	    vm_filter(p->fcode.bf_insns, data, h->len, h->caplen) != 0;
+}
+
+int
+core_read_records(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+{
+	struct pcap_pkthdr h;
+	const u_char *data;
+	int n = 0;
+
+	for (;;) {
+		if (p->break_loop) {
+			/* Report the break only if nothing was delivered. */
+			if (n == 0) {
+				p->break_loop = 0;
+				return PCAP_ERROR_BREAK;
+			}
+			return n;
+		}
+		int status = p->ops->next_packet(p, &h, &data);
+		if (status < 0)
+			return status;
+		if (status == 0)
+			break;
+		if (passes_filter(p, &h, data)) {
+			cb(user, &h, data);
+			n++;
+			if (cnt > 0 && n >= cnt)
+				break;
+		}
+	}
+	return n;
+}
+
+static int
+do_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+{
+	if (!p->activated)
+		return read_not_activated(p, cnt, cb, user);
+	return p->ops->read(p, cnt, cb, user);
+}
+
+int
+pcap_dispatch(pcap_t *p, int cnt, pcap_handler callback, u_char *user)
+{
+	return do_read(p, cnt, callback, user);
+}
+
+int
+pcap_loop(pcap_t *p, int cnt, pcap_handler callback, u_char *user)
+{
+	for (;;) {
+		int n;
+
+		if (p->rfile != NULL) {
+			/* A savefile returns 0 at its end: stop there. */
+			n = do_read(p, cnt, callback, user);
+		} else {
+			/* Live sources return 0 on a timeout: keep reading. */
+			do {
+				n = do_read(p, cnt, callback, user);
+			} while (n == 0);
+		}
+		if (n <= 0)
+			return n;
+		if (cnt > 0) {
+			cnt -= n;
+			if (cnt <= 0)
+				return 0;
+		}
+	}
+}
+
+/* pcap_next_ex's single-packet callback for live sources. */
+struct oneshot {
+	pcap_t *p;
+	struct pcap_pkthdr **hdr;
+	const u_char **data;
+};
+
+static void
+oneshot_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct oneshot *s = (struct oneshot *)user;
+
+	s->p->pkthdr = *h;
+	*s->hdr = &s->p->pkthdr;
+	*s->data = data;
+}
+
+int
+pcap_next_ex(pcap_t *p, struct pcap_pkthdr **pkt_header,
+    const u_char **pkt_data)
+{
+	if (!p->activated)
+		return read_not_activated(p, 1, NULL, NULL);
+
+	if (p->rfile != NULL && p->ops->next_packet != NULL) {
+		/* Savefile fast path: no callback per record. */
+		for (;;) {
+			int status;
+
+			if (p->break_loop) {
+				p->break_loop = 0;
+				return PCAP_ERROR_BREAK;
+			}
+			status = p->ops->next_packet(p, &p->pkthdr, pkt_data);
+			if (status < 0)
+				return status;
+			if (status == 0)
+				return PCAP_ERROR_BREAK;	/* end of file */
+			if (passes_filter(p, &p->pkthdr, *pkt_data)) {
+				*pkt_header = &p->pkthdr;
+				return 1;
+			}
+		}
+	}
+
+	struct oneshot s = { p, pkt_header, pkt_data };
+	int n = p->ops->read(p, 1, oneshot_cb, (u_char *)&s);
+	if (p->rfile != NULL && n == 0)
+		return PCAP_ERROR_BREAK;
+	return n;
+}
+
+const u_char *
+pcap_next(pcap_t *p, struct pcap_pkthdr *h)
+{
+	struct pcap_pkthdr *hp;
+	const u_char *data;
+
+	if (pcap_next_ex(p, &hp, &data) <= 0)
+		return NULL;
+	*h = *hp;
+	return data;
+}
+
+void
+pcap_breakloop(pcap_t *p)
+{
+	p->break_loop = 1;
+	if (p->ops != NULL && p->ops->breakloop != NULL)
+		p->ops->breakloop(p);
+}

@@ -1,0 +1,160 @@
+/*
+ * pcap-int.h - the private side of a pcap_t: the handle struct, the backend
+ * ops table every source fills in, and the core helpers shared across the
+ * subsystems (core_, sf_, dl_, vm_ prefixes).  Nothing here is exported:
+ * the library is compiled with -fvisibility=hidden and only PCAP_API names
+ * leave it.
+ */
+#ifndef PCAP_CORE_PCAP_INT_H
+#define PCAP_CORE_PCAP_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdarg.h>
+
+#include <pcap/pcap.h>
+
+#define INTERNAL __attribute__((visibility("hidden")))
+
+/* Largest snapshot length we ever use (libpcap's MAXIMUM_SNAPLEN). */
+#define MAXIMUM_SNAPLEN 262144
+
+/*
+ * Backend operations.  Each kind of source (savefile, dead handle, Linux
+ * AF_PACKET, ...) fills one table; callers never test which backend they
+ * hold.  A NULL entry means "not supported by this backend": the core then
+ * answers the libpcap way for that call.
+ */
+struct pcap_ops {
+	const char *name;		/* "savefile", "dead", "linux", ... */
+	int (*activate)(pcap_t *);
+	/*
+	 * Deliver up to cnt packets (cnt <= 0: all available in one batch) to
+	 * cb.  Returns the number delivered, 0 at end of file / timeout,
+	 * PCAP_ERROR or PCAP_ERROR_BREAK.  Applies the userland filter.
+	 */
+	int (*read)(pcap_t *, int cnt, pcap_handler cb, u_char *user);
+	/*
+	 * Fetch the next raw record for a savefile-like source: 1 and fill
+	 * hdr and data (data valid until the next call), 0 at end of input,
+	 * PCAP_ERROR (message in p->errbuf).  No filtering here.
+	 */
+	int (*next_packet)(pcap_t *, struct pcap_pkthdr *hdr, const u_char **data);
+	int (*inject)(pcap_t *, const void *, size_t);
+	int (*setfilter)(pcap_t *, struct bpf_program *);
+	int (*setdirection)(pcap_t *, pcap_direction_t);
+	int (*set_datalink)(pcap_t *, int);
+	int (*getnonblock)(pcap_t *);
+	int (*setnonblock)(pcap_t *, int);
+	int (*stats)(pcap_t *, struct pcap_stat *);
+	void (*breakloop)(pcap_t *);
+	void (*cleanup)(pcap_t *);
+	int (*can_set_rfmon)(pcap_t *);	/* NULL: answers 0 (no) */
+};
+
+/* Options set between pcap_create and pcap_activate. */
+struct pcap_opt {
+	char *device;
+	int timeout;		/* ms */
+	u_int buffer_size;
+	int promisc;
+	int rfmon;
+	int immediate;
+	int nonblock;
+	int tstamp_type;
+	int tstamp_precision;
+	int protocol;		/* Linux: socket protocol, 0 = ETH_P_ALL */
+};
+
+struct pcap {
+	const struct pcap_ops *ops;
+	void *priv;			/* backend state, owned by the backend */
+
+	int activated;
+	volatile int break_loop;	/* set by pcap_breakloop, any thread */
+
+	int snapshot;
+	int linktype;			/* DLT_ value */
+	int linktype_ext;		/* upper bits of the savefile linktype */
+	int tstamp_type;
+	int tstamp_precision;		/* PCAP_TSTAMP_PRECISION_* delivered */
+
+	/* Savefile facts (pcap_is_swapped, pcap_major_version, pcap_file). */
+	int swapped;
+	int version_major;
+	int version_minor;
+	FILE *rfile;
+
+	int fd;				/* selectable descriptor or -1 */
+	int bufsize;			/* pcap_bufsize */
+	pcap_direction_t direction;
+
+	struct pcap_opt opt;
+
+	/* Userland filter: a private copy of the program, or bf_insns NULL. */
+	struct bpf_program fcode;
+
+	/* Lists handed out by pcap_list_datalinks / pcap_list_tstamp_types. */
+	int dlt_count;
+	int *dlt_list;
+	int tstamp_type_count;
+	int *tstamp_type_list;
+
+	/* pcap_next / pcap_next_ex state. */
+	struct pcap_pkthdr pkthdr;
+	const u_char *oneshot_data;
+
+	char errbuf[PCAP_ERRBUF_SIZE + 1];
+};
+
+/* Dumper: an output savefile. */
+struct pcap_dumper {
+	FILE *f;
+	int owns_file;			/* close f in pcap_dump_close */
+	int precision;			/* PCAP_TSTAMP_PRECISION_* written */
+};
+
+/* ---- core/handle.c ---------------------------------------------------- */
+/* Allocate a zeroed handle with defaults; errbuf gets the message on NULL. */
+INTERNAL pcap_t *core_alloc(char *errbuf);
+/* Setter guard: PCAP_ERROR_ACTIVATED with libpcap's message, else 0. */
+INTERNAL int core_check_not_activated(pcap_t *p);
+/* Free everything the core owns (filter, lists, device) after ops->cleanup. */
+INTERNAL void core_free(pcap_t *p);
+/* Generic read loop for sources with next_packet: filter + callback. */
+INTERNAL int core_read_records(pcap_t *p, int cnt, pcap_handler cb, u_char *user);
+/* Install a private copy of prog as the userland filter (validated). */
+INTERNAL int core_install_userland_filter(pcap_t *p, const struct bpf_program *prog);
+
+/* ---- core/errors.c ---------------------------------------------------- */
+/* printf into an errbuf of PCAP_ERRBUF_SIZE, always terminated. */
+INTERNAL void core_fmt(char *errbuf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Like core_fmt, then append ": " and strerror(errnum). */
+INTERNAL void core_fmt_errno(char *errbuf, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- core/datalink.c -------------------------------------------------- */
+/* LINKTYPE_ (savefile) <-> DLT_ (API) mapping, as libpcap does it. */
+INTERNAL int dl_linktype_to_dlt(int linktype);
+INTERNAL int dl_dlt_to_linktype(int dlt);	/* -1 if unknown */
+/* Largest packet a DLT can carry in a savefile (262144 for most). */
+INTERNAL u_int dl_max_snaplen_for_dlt(int dlt);
+
+/* ---- savefile/ -------------------------------------------------------- */
+/* Open a savefile read from fp (already positioned at 0).  The file header
+   sniffing picks the pcap or pcapng reader.  On error NULL + errbuf. */
+INTERNAL pcap_t *sf_open_fp(FILE *fp, u_int precision, int owns_fp, char *errbuf);
+
+/* ---- capture/ -------------------------------------------------------- */
+/* Give a handle made by pcap_create the ops of the live backend for its
+   device (p->opt.device); called before any setter runs. */
+INTERNAL void cap_init_live_handle(pcap_t *p);
+
+/* ---- bpf/ ------------------------------------------------------------- */
+/* bpf_filter with the same semantics, used by the core's userland filter. */
+INTERNAL u_int vm_filter(const struct bpf_insn *pc, const u_char *p,
+			 u_int wirelen, u_int buflen);
+
+#endif /* PCAP_CORE_PCAP_INT_H */

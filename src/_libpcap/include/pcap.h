@@ -1,0 +1,2 @@
+/* Compatibility entry point: programs that include <pcap.h> get the API. */
+#include <pcap/pcap.h>
