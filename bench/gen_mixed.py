@@ -29,7 +29,7 @@ from typing import Callable, List, Optional
 
 __all__ = ["GEN_VERSION", "cache_dir", "ensure", "generate"]
 
-GEN_VERSION = 1
+GEN_VERSION = 2
 SEED = 0x5EED_0F_BE_AC_4E5
 MASK64 = (1 << 64) - 1
 LINKTYPE_ETHERNET = 1
@@ -75,6 +75,7 @@ class _Mix:
         r = self.r = _rng(SEED)
         # Payload bytes are slices of one pseudo-random pool.
         self.pool = bytes(r(256) for _ in range(1 << 16)) * 2
+        self.letters = self.pool.translate(bytes(97 + i % 26 for i in range(256)))
         self.ip_id = 0
         # A few hundred hosts and flows, so addresses and ports repeat as on a real link.
         self.macs = [bytes([0x02, 0x00, r(256), r(256), r(256), r(256)]) for _ in range(64)]
@@ -114,17 +115,37 @@ class _Mix:
 
     def tcp(self, f: tuple, plen: int) -> bytes:
         flags = 0x18 if plen else 0x10
-        hdr = struct.pack("!HHIIBBHHH", f[6], f[7], (f[8] + self.r(1 << 20)) & 0xFFFFFFFF,
+        dport = 443 if f[7] == 53 else f[7]                 # port 53 is for the UDP queries
+        hdr = struct.pack("!HHIIBBHHH", f[6], dport, (f[8] + self.r(1 << 20)) & 0xFFFFFFFF,
                           self.r(1 << 32), 5 << 4, flags, 501 + self.r(64000), 0, 0)
         return hdr + self.payload(plen)
 
     def udp(self, f: tuple, plen: int) -> bytes:
-        return struct.pack("!HHHH", f[6], f[7], 8 + plen, 0) + self.payload(plen)
+        if f[7] == 53:
+            body = self.dns_query()
+        else:
+            body = self.payload(plen)
+        return struct.pack("!HHHH", f[6], f[7], 8 + len(body), 0) + body
+
+    def dns_query(self) -> bytes:
+        """A well-formed DNS query for an A/AAAA record of a made-up name."""
+        r = self.r
+        rem = 12 + r(230)                                   # name bytes before the root label
+        labels = []
+        while rem >= 2:
+            k = min(rem - 1, 1 + r(20))
+            if rem - 1 - k == 1:                            # never leave a single byte
+                k += 1 if k < 63 else -1
+            off = r(1 << 16)
+            labels.append(bytes([k]) + self.letters[off:off + k])
+            rem -= 1 + k
+        return (struct.pack("!HHHHHH", r(1 << 16), 0x0100, 1, 0, 0, 0) + b"".join(labels)
+                + b"\x00" + struct.pack("!HH", (1, 28)[r(2)], 1))
 
     def udp_len(self, headers: int) -> int:
         k = self.r(100)
         if k < 50:
-            return 30 + self.r(270)                         # DNS-sized
+            return 30 + self.r(270)                         # small datagram
         if k < 80:
             return min(1200 + self.r(160), 1514 - headers)  # QUIC-sized
         return self.r(1515 - headers)

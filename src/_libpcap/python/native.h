@@ -1,0 +1,119 @@
+/*
+ * native.h - what the files of the CPython extension libpcap._libpcap share:
+ * the module state (heap types and exception classes, one copy per module
+ * object), the object layouts of the native types, the cross-file helpers
+ * (ext_ prefix) and a few compatibility shims for CPython 3.9 .. 3.14.
+ *
+ * The extension is thin: it converts between Python and the core's public C
+ * API (pcap/pcap.h) and releases the GIL around calls that can block.  It
+ * never looks inside a pcap_t.
+ */
+#ifndef PCAP_PYTHON_NATIVE_H
+#define PCAP_PYTHON_NATIVE_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pcap/pcap.h>
+
+/* ---- compatibility shims ---------------------------------------------- */
+
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *ext_newref(PyObject *o) { Py_INCREF(o); return o; }
+#define Py_NewRef(o) ext_newref((PyObject *)(o))
+#endif
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define EXT_T_UINT Py_T_UINT
+#define EXT_T_OBJECT Py_T_OBJECT_EX
+#define EXT_READONLY Py_READONLY
+#else
+#include <structmember.h>
+#define EXT_T_UINT T_UINT
+#define EXT_T_OBJECT T_OBJECT_EX
+#define EXT_READONLY READONLY
+#endif
+
+/* A saved exception (3.12 has one object; before, a normalized triple). */
+typedef struct {
+	PyObject *type, *value, *tb;
+} ext_saved_exc;
+void ext_exc_save(ext_saved_exc *s);	/* PyErr_Fetch-like, keeps the first */
+int ext_exc_restore(ext_saved_exc *s);	/* 1 and re-raised if one was saved */
+void ext_exc_clear(ext_saved_exc *s);
+
+/* ---- module state ----------------------------------------------------- */
+
+typedef struct {
+	PyTypeObject *PacketType;
+	PyTypeObject *ReaderType;
+	PyTypeObject *WriterType;
+	PyObject *PcapError;		/* root of the hierarchy */
+	PyObject *PcapFileError;	/* savefile open/read/write errors */
+	PyObject *PcapNotSupported;	/* engine not there (yet) */
+	PyObject *TextIOBase;		/* io.TextIOBase, to reject text files */
+} ext_state;
+
+extern struct PyModuleDef ext_module_def;
+
+/* The state of the module that defined tp (or a base of tp); NULL + error. */
+ext_state *ext_state_from_type(PyTypeObject *tp);
+
+/* ---- Packet (packet.c) ------------------------------------------------ */
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *data;		/* bytes, exactly caplen long */
+	int64_t sec;		/* seconds as the core gives them */
+	uint32_t nsec;		/* 0 .. 999999999 */
+	uint32_t caplen;
+	uint32_t wirelen;
+} ext_packet;
+
+int ext_packet_init_type(PyObject *module, ext_state *st);
+/* A new Packet whose data is a fresh bytes copy of data[0:caplen]. */
+PyObject *ext_packet_new(ext_state *st, int64_t sec, uint32_t nsec,
+			 const unsigned char *data, uint32_t caplen,
+			 uint32_t wirelen);
+/* ts_ns of (sec, nsec) as a Python int: 64-bit arithmetic when it fits. */
+PyObject *ext_ts_ns_to_pylong(int64_t sec, uint32_t nsec);
+/* Split a Python int of nanoseconds into (sec, nsec) with floor semantics. */
+int ext_ts_ns_from_pylong(PyObject *o, int64_t *sec, uint32_t *nsec);
+
+/* ---- Reader / Writer (reader.c, writer.c) ----------------------------- */
+
+int ext_reader_init_type(PyObject *module, ext_state *st);
+int ext_writer_init_type(PyObject *module, ext_state *st);
+
+/* ---- errors (errors.c) ------------------------------------------------ */
+
+int ext_errors_init(PyObject *module, ext_state *st);
+/* Raise cls(message, code); always returns NULL. */
+PyObject *ext_raise(PyObject *cls, int code, const char *message);
+/* The "closed handle" and "handle in use" errors. */
+PyObject *ext_raise_closed(const char *what);
+PyObject *ext_raise_busy(const char *what);
+
+/* ---- sources and destinations (fileobj.c) ----------------------------- */
+
+/* How a Python argument names a file. */
+typedef enum {
+	EXT_SRC_PATH,		/* str / bytes / os.PathLike -> *path (bytes) */
+	EXT_SRC_FD,		/* file object with a working fileno() */
+	EXT_SRC_OBJECT		/* file object without a descriptor */
+} ext_src_kind;
+
+/*
+ * Classify obj.  For EXT_SRC_PATH *path receives a new bytes reference
+ * (filesystem encoding).  For EXT_SRC_FD *fd receives a dup() of the
+ * object's descriptor, positioned at the object's tell() when it has one
+ * (the caller owns and closes it).  For EXT_SRC_OBJECT nothing is set.
+ * writing: flush the object's Python-level buffer first.
+ * Returns -1 with an exception set on failure.
+ */
+int ext_classify(ext_state *st, PyObject *obj, int writing, ext_src_kind *kind,
+		 PyObject **path, int *fd);
+
+#endif /* PCAP_PYTHON_NATIVE_H */
