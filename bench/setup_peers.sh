@@ -6,7 +6,8 @@
 #   (the PyPI package "libpcap", which has our import name, hence its own
 #   environment), configured to load the system libpcap.
 # * pcapy-ng, dpkt and scapy, installed into the Python that runs the benchmark
-#   ($PYTHON, default python3).  pcapy-ng compiles against libpcap-dev.
+#   ($PYTHON, default python3).  pcapy-ng is built from its sdist against
+#   libpcap-dev (its binary wheels carry a libpcap of their own).
 #
 # Idempotent: run it again and it only checks.  Any peer that fails to install
 # is reported and its rows are skipped by bench_read.py, so a failure here is
@@ -56,11 +57,24 @@ if [ -n "$CFG" ]; then
     fi
 fi
 
-# 2. The other peers, in the benchmark's Python.
-for pkg in pcapy-ng dpkt scapy; do
-    mod="$pkg"
-    [ "$pkg" = pcapy-ng ] && mod=pcapy
-    if (cd / && "$PYTHON" -c "import $mod") >/dev/null 2>&1; then
+# 2. The other peers, in the benchmark's Python.  pcapy-ng's binary wheels
+# bundle a libpcap of their own (1.9.x); built from its sdist it links the
+# system libpcap (libpcap-dev), the one the table compares against.
+pcapy_so() {
+    (cd / && "$PYTHON" -c "import pcapy; print(pcapy.__file__)" 2>/dev/null)
+}
+so="$(pcapy_so)"
+if [ -z "$so" ] || ! ldd "$so" 2>/dev/null | grep -q 'libpcap\.so\.0\.8'; then
+    "$PYTHON" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
+        --no-binary pcapy-ng pcapy-ng \
+        || { echo "setup_peers: pip install pcapy-ng (from source) failed" >&2; status=1; }
+    so="$(pcapy_so)"
+fi
+if [ -n "$so" ]; then
+    echo "setup_peers: pcapy-ng uses $(ldd "$so" | awk '/libpcap/ {print $3}')"
+fi
+for pkg in dpkt scapy; do
+    if (cd / && "$PYTHON" -c "import $pkg") >/dev/null 2>&1; then
         echo "setup_peers: $pkg already installed"
         continue
     fi

@@ -10,6 +10,7 @@ subset the original exported with ``*``.
 """
 from __future__ import annotations
 
+import ctypes as _ctypes
 import os
 import platform as _platform_mod
 import sys
@@ -78,9 +79,7 @@ def from_oid(oid: int | None) -> Any:
     The object must still be alive; callbacks use this to get back an object
     passed through a C ``void *`` user argument as ``id(obj)``.
     """
-    import ctypes
-
-    return ctypes.cast(oid, ctypes.py_object).value if oid else None
+    return _ctypes.cast(oid, _ctypes.py_object).value if oid else None
 
 
 if is_linux:

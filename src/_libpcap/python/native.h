@@ -23,17 +23,36 @@
 #if PY_VERSION_HEX < 0x030A0000
 static inline PyObject *ext_newref(PyObject *o) { Py_INCREF(o); return o; }
 #define Py_NewRef(o) ext_newref((PyObject *)(o))
+static inline int
+ext_add_object_ref(PyObject *m, const char *name, PyObject *v)
+{
+	Py_INCREF(v);
+	if (PyModule_AddObject(m, name, v) < 0) {
+		Py_DECREF(v);
+		return -1;
+	}
+	return 0;
+}
+#define PyModule_AddObjectRef ext_add_object_ref
+#endif
+
+#if PY_VERSION_HEX >= 0x030A0000
+#define EXT_TPFLAGS_IMMUTABLE Py_TPFLAGS_IMMUTABLETYPE
+#else
+#define EXT_TPFLAGS_IMMUTABLE 0
 #endif
 
 #if PY_VERSION_HEX >= 0x030C0000
 #define EXT_T_UINT Py_T_UINT
 #define EXT_T_OBJECT Py_T_OBJECT_EX
 #define EXT_READONLY Py_READONLY
+#define EXT_T_PYSSIZET Py_T_PYSSIZET
 #else
 #include <structmember.h>
 #define EXT_T_UINT T_UINT
 #define EXT_T_OBJECT T_OBJECT_EX
 #define EXT_READONLY READONLY
+#define EXT_T_PYSSIZET T_PYSSIZET
 #endif
 
 /* A saved exception (3.12 has one object; before, a normalized triple). */
@@ -58,8 +77,8 @@ typedef struct {
 
 extern struct PyModuleDef ext_module_def;
 
-/* The state of the module that defined tp (or a base of tp); NULL + error. */
-ext_state *ext_state_from_type(PyTypeObject *tp);
+/* The module that defined tp (or a base of tp), borrowed; NULL + error. */
+PyObject *ext_module_from_type(PyTypeObject *tp);
 
 /* ---- Packet (packet.c) ------------------------------------------------ */
 

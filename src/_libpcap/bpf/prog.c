@@ -1,0 +1,494 @@
+/*
+ * prog.c - predecoded programs: vm_prog_new() validates a program and
+ * translates it once, vm_prog_run() runs the translation per packet.
+ *
+ * The translation does at setfilter time what the raw interpreter does per
+ * instruction per packet:
+ *   - each opcode becomes a dense handler index (no undefined-code test);
+ *   - jump offsets become absolute instruction indexes;
+ *   - a load at a constant offset keeps the end of the bytes it reads, so
+ *     its bounds test is one comparison, and a load that can never fit
+ *     (offset + size past 2^32) becomes "return 0", which is what it does;
+ *   - a load at a constant offset followed by a conditional jump against a
+ *     constant (`ldh [12]; jeq #0x800`, the bulk of compiled filters)
+ *     becomes one fused step.  The jump keeps its own slot too, so jumps
+ *     that land on it directly still find it;
+ *   - a backward `ja` gets its own handler that counts against
+ *     VM_MAX_BACKWARD_JUMPS, so forward jumps pay nothing for it;
+ *   - shift counts are reduced to what the raw interpreter computes.
+ * The results are those of filter.c on every program bpf_validate
+ * accepts; the C tests and the differential test check both paths.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm.h"
+
+/*
+ * The handlers.  ABS_JMP(L, J) pairs: a constant-offset load of size L
+ * fused with the conditional constant jump J that follows it.
+ */
+#define VM_OPS(X) \
+	X(RET_K) X(RET_A) \
+	X(LD_W_ABS) X(LD_H_ABS) X(LD_B_ABS) \
+	X(LD_B_VLAN_TAG) X(LD_B_VLAN_PRESENT) \
+	X(LD_W_LEN) X(LDX_W_LEN) \
+	X(LD_W_IND) X(LD_H_IND) X(LD_B_IND) X(LDX_MSH) \
+	X(LD_IMM) X(LDX_IMM) X(LD_MEM) X(LDX_MEM) X(ST) X(STX) \
+	X(JA) X(JA_BACK) \
+	X(JGT_K) X(JGE_K) X(JEQ_K) X(JSET_K) \
+	X(JGT_X) X(JGE_X) X(JEQ_X) X(JSET_X) \
+	X(ADD_X) X(SUB_X) X(MUL_X) X(DIV_X) X(MOD_X) \
+	X(AND_X) X(OR_X) X(XOR_X) X(LSH_X) X(RSH_X) \
+	X(ADD_K) X(SUB_K) X(MUL_K) X(DIV_K) X(MOD_K) \
+	X(AND_K) X(OR_K) X(XOR_K) X(LSH_K) X(RSH_K) \
+	X(NEG) X(TAX) X(TXA) \
+	X(W_JGT) X(W_JGE) X(W_JEQ) X(W_JSET) \
+	X(H_JGT) X(H_JGE) X(H_JEQ) X(H_JSET) \
+	X(B_JGT) X(B_JGE) X(B_JEQ) X(B_JSET)
+
+enum vm_op {
+#define VM_ENUM(name) OP_##name,
+	VM_OPS(VM_ENUM)
+#undef VM_ENUM
+	OP_COUNT
+};
+
+/*
+ * One translated instruction.  Fields by handler:
+ *   loads at a constant offset: k = offset, a = offset + size;
+ *   jumps: k = operand, a = target if true, b = target if false
+ *          (`ja`: a = target);
+ *   everything else: k as in the original instruction.
+ */
+struct vm_ins {
+	uint16_t op;
+	uint16_t unused;
+	uint32_t k;
+	uint32_t a;
+	uint32_t b;
+};
+
+struct vm_prog {
+	u_int len;
+	struct vm_ins ins[];
+};
+
+/* The fused handler for a load of `size` bytes and the jump `jcode`. */
+static int
+fused_op(u_int size, u_short jcode)
+{
+	static const uint8_t by_size_op[3][4] = {
+		{ OP_W_JGT, OP_W_JGE, OP_W_JEQ, OP_W_JSET },
+		{ OP_H_JGT, OP_H_JGE, OP_H_JEQ, OP_H_JSET },
+		{ OP_B_JGT, OP_B_JGE, OP_B_JEQ, OP_B_JSET },
+	};
+	int row = size == 4 ? 0 : size == 2 ? 1 : 2;
+
+	switch (jcode) {
+	case BPF_JMP|BPF_JGT|BPF_K:
+		return by_size_op[row][0];
+	case BPF_JMP|BPF_JGE|BPF_K:
+		return by_size_op[row][1];
+	case BPF_JMP|BPF_JEQ|BPF_K:
+		return by_size_op[row][2];
+	case BPF_JMP|BPF_JSET|BPF_K:
+		return by_size_op[row][3];
+	default:
+		return -1;
+	}
+}
+
+/* Translate a load from a constant offset (insns[i] has size `size`). */
+static void
+translate_abs(struct vm_ins *out, const struct bpf_insn *insns, u_int i,
+	      u_int size, int plain_op)
+{
+	const struct bpf_insn *in = &insns[i];
+	int fused;
+
+	if (in->k > UINT32_MAX - size) {
+		/* Can never fit in a packet: always rejects. */
+		out->op = OP_RET_K;
+		out->k = 0;
+		return;
+	}
+	out->k = in->k;
+	out->a = in->k + size;
+	/* A validated program ends in `ret`, so insns[i + 1] exists. */
+	fused = fused_op(size, insns[i + 1].code);
+	out->op = (uint16_t)(fused >= 0 ? fused : plain_op);
+}
+
+static void
+translate(struct vm_ins *out, const struct bpf_insn *insns, u_int i)
+{
+	const struct bpf_insn *in = &insns[i];
+	u_int next = i + 1;
+
+	out->unused = 0;
+	out->k = in->k;
+	out->a = 0;
+	out->b = 0;
+	switch (in->code) {
+	case BPF_RET|BPF_K:		out->op = OP_RET_K; break;
+	case BPF_RET|BPF_A:		out->op = OP_RET_A; break;
+	case BPF_LD|BPF_W|BPF_ABS:
+		translate_abs(out, insns, i, 4, OP_LD_W_ABS);
+		break;
+	case BPF_LD|BPF_H|BPF_ABS:
+		translate_abs(out, insns, i, 2, OP_LD_H_ABS);
+		break;
+	case BPF_LD|BPF_B|BPF_ABS:
+		if (in->k == VM_SKF_AD_VLAN_TAG)
+			out->op = OP_LD_B_VLAN_TAG;
+		else if (in->k == VM_SKF_AD_VLAN_TAG_PRESENT)
+			out->op = OP_LD_B_VLAN_PRESENT;
+		else
+			translate_abs(out, insns, i, 1, OP_LD_B_ABS);
+		break;
+	case BPF_LD|BPF_W|BPF_LEN:	out->op = OP_LD_W_LEN; break;
+	case BPF_LDX|BPF_W|BPF_LEN:	out->op = OP_LDX_W_LEN; break;
+	case BPF_LD|BPF_W|BPF_IND:	out->op = OP_LD_W_IND; break;
+	case BPF_LD|BPF_H|BPF_IND:	out->op = OP_LD_H_IND; break;
+	case BPF_LD|BPF_B|BPF_IND:	out->op = OP_LD_B_IND; break;
+	case BPF_LDX|BPF_MSH|BPF_B:	out->op = OP_LDX_MSH; break;
+	case BPF_LD|BPF_IMM:		out->op = OP_LD_IMM; break;
+	case BPF_LDX|BPF_IMM:		out->op = OP_LDX_IMM; break;
+	case BPF_LD|BPF_MEM:		out->op = OP_LD_MEM; break;
+	case BPF_LDX|BPF_MEM:		out->op = OP_LDX_MEM; break;
+	case BPF_ST:			out->op = OP_ST; break;
+	case BPF_STX:			out->op = OP_STX; break;
+	case BPF_JMP|BPF_JA:
+		/* Wrapping add = libpcap's sign-extended offset. */
+		out->a = next + in->k;
+		out->op = out->a > i ? OP_JA : OP_JA_BACK;
+		break;
+	case BPF_JMP|BPF_JGT|BPF_K:	out->op = OP_JGT_K; goto cond;
+	case BPF_JMP|BPF_JGE|BPF_K:	out->op = OP_JGE_K; goto cond;
+	case BPF_JMP|BPF_JEQ|BPF_K:	out->op = OP_JEQ_K; goto cond;
+	case BPF_JMP|BPF_JSET|BPF_K:	out->op = OP_JSET_K; goto cond;
+	case BPF_JMP|BPF_JGT|BPF_X:	out->op = OP_JGT_X; goto cond;
+	case BPF_JMP|BPF_JGE|BPF_X:	out->op = OP_JGE_X; goto cond;
+	case BPF_JMP|BPF_JEQ|BPF_X:	out->op = OP_JEQ_X; goto cond;
+	case BPF_JMP|BPF_JSET|BPF_X:	out->op = OP_JSET_X; goto cond;
+	cond:
+		out->a = next + in->jt;
+		out->b = next + in->jf;
+		break;
+	case BPF_ALU|BPF_ADD|BPF_X:	out->op = OP_ADD_X; break;
+	case BPF_ALU|BPF_SUB|BPF_X:	out->op = OP_SUB_X; break;
+	case BPF_ALU|BPF_MUL|BPF_X:	out->op = OP_MUL_X; break;
+	case BPF_ALU|BPF_DIV|BPF_X:	out->op = OP_DIV_X; break;
+	case BPF_ALU|BPF_MOD|BPF_X:	out->op = OP_MOD_X; break;
+	case BPF_ALU|BPF_AND|BPF_X:	out->op = OP_AND_X; break;
+	case BPF_ALU|BPF_OR|BPF_X:	out->op = OP_OR_X; break;
+	case BPF_ALU|BPF_XOR|BPF_X:	out->op = OP_XOR_X; break;
+	case BPF_ALU|BPF_LSH|BPF_X:	out->op = OP_LSH_X; break;
+	case BPF_ALU|BPF_RSH|BPF_X:	out->op = OP_RSH_X; break;
+	case BPF_ALU|BPF_ADD|BPF_K:	out->op = OP_ADD_K; break;
+	case BPF_ALU|BPF_SUB|BPF_K:	out->op = OP_SUB_K; break;
+	case BPF_ALU|BPF_MUL|BPF_K:	out->op = OP_MUL_K; break;
+	case BPF_ALU|BPF_DIV|BPF_K:	out->op = OP_DIV_K; break;
+	case BPF_ALU|BPF_MOD|BPF_K:	out->op = OP_MOD_K; break;
+	case BPF_ALU|BPF_AND|BPF_K:	out->op = OP_AND_K; break;
+	case BPF_ALU|BPF_OR|BPF_K:	out->op = OP_OR_K; break;
+	case BPF_ALU|BPF_XOR|BPF_K:	out->op = OP_XOR_K; break;
+	case BPF_ALU|BPF_LSH|BPF_K:
+		out->op = OP_LSH_K;
+		out->k = in->k & 31;
+		break;
+	case BPF_ALU|BPF_RSH|BPF_K:
+		out->op = OP_RSH_K;
+		out->k = in->k & 31;
+		break;
+	case BPF_ALU|BPF_NEG:		out->op = OP_NEG; break;
+	case BPF_MISC|BPF_TAX:		out->op = OP_TAX; break;
+	default:			/* BPF_MISC|BPF_TXA; validated */
+		out->op = OP_TXA;
+		break;
+	}
+}
+
+struct vm_prog *
+vm_prog_new(const struct bpf_insn *insns, u_int len)
+{
+	struct vm_prog *prog;
+	size_t bytes;
+	u_int i;
+
+	if (len > (u_int)INT32_MAX || !bpf_validate(insns, (int)len)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (__builtin_mul_overflow((size_t)len, sizeof prog->ins[0], &bytes) ||
+	    __builtin_add_overflow(bytes, sizeof *prog, &bytes)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	prog = malloc(bytes);
+	if (prog == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	prog->len = len;
+	for (i = 0; i < len; i++)
+		translate(&prog->ins[i], insns, i);
+	return prog;
+}
+
+void
+vm_prog_free(struct vm_prog *prog)
+{
+	free(prog);
+}
+
+static __attribute__((noinline)) u_int
+run(const struct vm_prog *prog, const u_char *p, u_int wirelen, u_int buflen,
+    const struct vm_aux_data *aux)
+{
+	static const void *const label[OP_COUNT] = {
+#define VM_LABEL(name) &&L_##name,
+		VM_OPS(VM_LABEL)
+#undef VM_LABEL
+	};
+	const struct vm_ins *const base = prog->ins;
+	const struct vm_ins *ins = base;
+	uint32_t A = 0, X = 0;
+	uint32_t mem[BPF_MEMWORDS] = { 0 };
+	u_int backward = 0;
+
+#define DISPATCH() goto *label[ins->op]
+#define NEXT() do { ins++; DISPATCH(); } while (0)
+#define GO(target) do { ins = base + (target); DISPATCH(); } while (0)
+#define BRANCH(cond) GO((cond) ? ins->a : ins->b)
+	/* A fused load + jump: the jump's operands are in the next slot. */
+#define FUSED(load, cmp) do { \
+		if (ins->a > buflen) \
+			return 0; \
+		A = load(p + ins->k); \
+		ins++; \
+		BRANCH(cmp); \
+	} while (0)
+#define LD8(q) (*(q))
+
+	DISPATCH();
+
+L_RET_K:
+	return ins->k;
+L_RET_A:
+	return A;
+L_LD_W_ABS:
+	if (ins->a > buflen)
+		return 0;
+	A = vm_ld32(p + ins->k);
+	NEXT();
+L_LD_H_ABS:
+	if (ins->a > buflen)
+		return 0;
+	A = vm_ld16(p + ins->k);
+	NEXT();
+L_LD_B_ABS:
+	if (ins->a > buflen)
+		return 0;
+	A = p[ins->k];
+	NEXT();
+L_LD_B_VLAN_TAG:
+	if (aux == NULL)
+		return 0;
+	A = aux->vlan_tag;
+	NEXT();
+L_LD_B_VLAN_PRESENT:
+	if (aux == NULL)
+		return 0;
+	A = aux->vlan_tag_present;
+	NEXT();
+L_LD_W_LEN:
+	A = wirelen;
+	NEXT();
+L_LDX_W_LEN:
+	X = wirelen;
+	NEXT();
+L_LD_W_IND:
+	if ((uint64_t)X + ins->k + 4 > buflen)
+		return 0;
+	A = vm_ld32(p + X + ins->k);
+	NEXT();
+L_LD_H_IND:
+	if ((uint64_t)X + ins->k + 2 > buflen)
+		return 0;
+	A = vm_ld16(p + X + ins->k);
+	NEXT();
+L_LD_B_IND:
+	if ((uint64_t)X + ins->k + 1 > buflen)
+		return 0;
+	A = p[X + ins->k];
+	NEXT();
+L_LDX_MSH:
+	if (ins->k >= buflen)
+		return 0;
+	X = (uint32_t)(p[ins->k] & 0xf) << 2;
+	NEXT();
+L_LD_IMM:
+	A = ins->k;
+	NEXT();
+L_LDX_IMM:
+	X = ins->k;
+	NEXT();
+	/* Scratch indexes were validated below BPF_MEMWORDS. */
+L_LD_MEM:
+	A = mem[ins->k];
+	NEXT();
+L_LDX_MEM:
+	X = mem[ins->k];
+	NEXT();
+L_ST:
+	mem[ins->k] = A;
+	NEXT();
+L_STX:
+	mem[ins->k] = X;
+	NEXT();
+L_JA:
+	GO(ins->a);
+L_JA_BACK:
+	if (++backward > VM_MAX_BACKWARD_JUMPS)
+		return 0;
+	GO(ins->a);
+L_JGT_K:
+	BRANCH(A > ins->k);
+L_JGE_K:
+	BRANCH(A >= ins->k);
+L_JEQ_K:
+	BRANCH(A == ins->k);
+L_JSET_K:
+	BRANCH(A & ins->k);
+L_JGT_X:
+	BRANCH(A > X);
+L_JGE_X:
+	BRANCH(A >= X);
+L_JEQ_X:
+	BRANCH(A == X);
+L_JSET_X:
+	BRANCH(A & X);
+L_ADD_X:
+	A += X;
+	NEXT();
+L_SUB_X:
+	A -= X;
+	NEXT();
+L_MUL_X:
+	A *= X;
+	NEXT();
+L_DIV_X:
+	if (X == 0)
+		return 0;
+	A /= X;
+	NEXT();
+L_MOD_X:
+	if (X == 0)
+		return 0;
+	A %= X;
+	NEXT();
+L_AND_X:
+	A &= X;
+	NEXT();
+L_OR_X:
+	A |= X;
+	NEXT();
+L_XOR_X:
+	A ^= X;
+	NEXT();
+L_LSH_X:
+	A = X < 32 ? A << X : 0;
+	NEXT();
+L_RSH_X:
+	A = X < 32 ? A >> X : 0;
+	NEXT();
+L_ADD_K:
+	A += ins->k;
+	NEXT();
+L_SUB_K:
+	A -= ins->k;
+	NEXT();
+L_MUL_K:
+	A *= ins->k;
+	NEXT();
+	/* Constant divisors were validated nonzero. */
+L_DIV_K:
+	A /= ins->k;
+	NEXT();
+L_MOD_K:
+	A %= ins->k;
+	NEXT();
+L_AND_K:
+	A &= ins->k;
+	NEXT();
+L_OR_K:
+	A |= ins->k;
+	NEXT();
+L_XOR_K:
+	A ^= ins->k;
+	NEXT();
+L_LSH_K:
+	A <<= ins->k;
+	NEXT();
+L_RSH_K:
+	A >>= ins->k;
+	NEXT();
+L_NEG:
+	A = 0u - A;
+	NEXT();
+L_TAX:
+	X = A;
+	NEXT();
+L_TXA:
+	A = X;
+	NEXT();
+
+L_W_JGT:
+	FUSED(vm_ld32, A > ins->k);
+L_W_JGE:
+	FUSED(vm_ld32, A >= ins->k);
+L_W_JEQ:
+	FUSED(vm_ld32, A == ins->k);
+L_W_JSET:
+	FUSED(vm_ld32, A & ins->k);
+L_H_JGT:
+	FUSED(vm_ld16, A > ins->k);
+L_H_JGE:
+	FUSED(vm_ld16, A >= ins->k);
+L_H_JEQ:
+	FUSED(vm_ld16, A == ins->k);
+L_H_JSET:
+	FUSED(vm_ld16, A & ins->k);
+L_B_JGT:
+	FUSED(LD8, A > ins->k);
+L_B_JGE:
+	FUSED(LD8, A >= ins->k);
+L_B_JEQ:
+	FUSED(LD8, A == ins->k);
+L_B_JSET:
+	FUSED(LD8, A & ins->k);
+
+#undef DISPATCH
+#undef NEXT
+#undef GO
+#undef BRANCH
+#undef FUSED
+#undef LD8
+}
+
+u_int
+vm_prog_run(const struct vm_prog *prog, const u_char *p, u_int wirelen,
+	    u_int buflen)
+{
+	return run(prog, p, wirelen, buflen, NULL);
+}
+
+u_int
+vm_prog_run_aux(const struct vm_prog *prog, const u_char *p, u_int wirelen,
+		u_int buflen, const struct vm_aux_data *aux)
+{
+	return run(prog, p, wirelen, buflen, aux);
+}

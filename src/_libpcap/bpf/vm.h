@@ -1,0 +1,114 @@
+/*
+ * vm.h - the BPF engine's internal interface, shared by the files of bpf/
+ * and offered to the core.
+ *
+ * Three ways to run a classic BPF program:
+ *   - bpf_filter()/vm_filter() interpret the raw instructions as they are
+ *     (libpcap's API: no program length, nothing decoded in advance);
+ *   - vm_filter_aux() is the same with Linux auxiliary data (the VLAN tag
+ *     the kernel stripped from a frame), as libpcap's Linux capture uses;
+ *   - vm_prog_new()/vm_prog_run() validate and translate a program once
+ *     into a predecoded form (absolute jump targets, precomputed bounds,
+ *     fused load+compare pairs) and then run that per packet: the fast
+ *     path for a filter installed on a handle.
+ * All of them give the same verdict on every program bpf_validate()
+ * accepts; see docs/bpf-differences.md for where that verdict departs
+ * from libpcap 1.10's.
+ */
+#ifndef PCAP_BPF_VM_H
+#define PCAP_BPF_VM_H
+
+#include <stdint.h>
+
+#include <pcap/bpf.h>
+#include "pcap-int.h"
+
+/*
+ * Linux "special" load offsets (SKF_AD_OFF + SKF_AD_*), as the kernel's
+ * linux/filter.h numbers them.  Only the two VLAN ones mean anything to a
+ * userland interpreter; the printer names all of them.
+ */
+#define VM_SKF_AD_OFF			0xfffff000u
+#define VM_SKF_AD_VLAN_TAG		(VM_SKF_AD_OFF + 44u)
+#define VM_SKF_AD_VLAN_TAG_PRESENT	(VM_SKF_AD_OFF + 48u)
+
+/* Number of backward jumps one run may take before the packet is
+   rejected: libpcap master's bound, which keeps every program finite. */
+#define VM_MAX_BACKWARD_JUMPS 64u
+
+/* Auxiliary data of a Linux capture: the VLAN tag stripped by the kernel. */
+struct vm_aux_data {
+	uint16_t vlan_tag;		/* TCI as the kernel reported it */
+	uint16_t vlan_tag_present;	/* 1 if the frame had a tag */
+};
+
+/* Big-endian loads from packet bytes of any alignment. */
+static inline uint32_t
+vm_ld32(const u_char *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static inline uint32_t
+vm_ld16(const u_char *p)
+{
+	return ((uint32_t)p[0] << 8) | (uint32_t)p[1];
+}
+
+/*
+ * The interpreters dispatch through tables of label addresses (GNU C
+ * computed goto): one indirect jump per instruction, each from its own
+ * site, which branch predictors handle better than one shared switch.
+ * A 256-entry table starts from a default entry that the defined opcodes
+ * then override; the override warning is silenced for that table only.
+ */
+#if defined(__clang__)
+#define VM_TABLE_DEFAULTS_BEGIN \
+	_Pragma("clang diagnostic push") \
+	_Pragma("clang diagnostic ignored \"-Winitializer-overrides\"")
+#define VM_TABLE_DEFAULTS_END _Pragma("clang diagnostic pop")
+#else
+#define VM_TABLE_DEFAULTS_BEGIN \
+	_Pragma("GCC diagnostic push") \
+	_Pragma("GCC diagnostic ignored \"-Woverride-init\"")
+#define VM_TABLE_DEFAULTS_END _Pragma("GCC diagnostic pop")
+#endif
+
+/* Opcode table: nonzero for the 49 opcodes the machine defines. */
+INTERNAL extern const uint8_t vm_known_code[256];
+
+static inline int
+vm_code_known(u_short code)
+{
+	return code < 256 && vm_known_code[code] != 0;
+}
+
+/*
+ * bpf_filter with auxiliary data; aux may be NULL (the VLAN loads then
+ * reject the packet, as libpcap's do without aux data).  Like bpf_filter it
+ * trusts pc to be a program bpf_validate accepts.
+ */
+INTERNAL u_int vm_filter_aux(const struct bpf_insn *pc, const u_char *p,
+			     u_int wirelen, u_int buflen,
+			     const struct vm_aux_data *aux);
+
+/* A validated, predecoded program; owned by whoever vm_prog_new'ed it. */
+struct vm_prog;
+
+/*
+ * Validate insns[0..len) and predecode it.  Returns NULL with errno EINVAL
+ * if bpf_validate rejects the program, ENOMEM if memory ran out.  The
+ * result does not point into insns: the caller may free them.
+ */
+INTERNAL struct vm_prog *vm_prog_new(const struct bpf_insn *insns, u_int len);
+INTERNAL void vm_prog_free(struct vm_prog *prog);
+
+/* Run prog over one packet: the same result bpf_filter gives. */
+INTERNAL u_int vm_prog_run(const struct vm_prog *prog, const u_char *p,
+			   u_int wirelen, u_int buflen);
+INTERNAL u_int vm_prog_run_aux(const struct vm_prog *prog, const u_char *p,
+			       u_int wirelen, u_int buflen,
+			       const struct vm_aux_data *aux);
+
+#endif /* PCAP_BPF_VM_H */

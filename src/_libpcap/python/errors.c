@@ -1,0 +1,154 @@
+/*
+ * errors.c - the exception hierarchy of the native API and the one place
+ * where a libpcap status code plus its message text becomes a Python
+ * exception.
+ *
+ *   PcapError(Exception)          .code (PCAP_ERROR_*), .message (libpcap's text)
+ *     PcapFileError               opening, reading or writing a savefile
+ *     PcapNotSupported            an engine that is not there (yet)
+ *
+ * The classes live in the module state; their names say "libpcap." because
+ * the package re-exports them there (and pickling looks them up there).
+ */
+#include "native.h"
+
+/* PcapError(message="", code=PCAP_ERROR): args stay (message,) so that
+   str(exc) is libpcap's text. */
+static int
+pcaperror_init(PyObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = {"message", "code", NULL};
+	PyObject *message = NULL, *base_args, *code_obj;
+	int code = PCAP_ERROR, rc;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|Oi:PcapError", kwlist,
+					 &message, &code))
+		return -1;
+	if (message == NULL)
+		message = PyUnicode_FromString("");
+	else
+		Py_INCREF(message);
+	if (message == NULL)
+		return -1;
+	base_args = PyTuple_Pack(1, message);
+	if (base_args == NULL)
+		goto fail;
+	rc = ((PyTypeObject *)PyExc_Exception)->tp_init(self, base_args, NULL);
+	Py_DECREF(base_args);
+	if (rc < 0)
+		goto fail;
+	if (PyObject_SetAttrString(self, "message", message) < 0)
+		goto fail;
+	code_obj = PyLong_FromLong(code);
+	if (code_obj == NULL)
+		goto fail;
+	rc = PyObject_SetAttrString(self, "code", code_obj);
+	Py_DECREF(code_obj);
+	Py_DECREF(message);
+	return rc;
+fail:
+	Py_DECREF(message);
+	return -1;
+}
+
+/* Pickle as cls(message, code) so a subclass keeps both fields. */
+static PyObject *
+pcaperror_reduce(PyObject *self, PyObject *unused)
+{
+	PyObject *message, *code, *res;
+
+	(void)unused;
+	message = PyObject_GetAttrString(self, "message");
+	if (message == NULL)
+		return NULL;
+	code = PyObject_GetAttrString(self, "code");
+	if (code == NULL) {
+		Py_DECREF(message);
+		return NULL;
+	}
+	res = Py_BuildValue("O(NN)", (PyObject *)Py_TYPE(self), message, code);
+	return res;
+}
+
+static PyMethodDef pcaperror_methods[] = {
+	{"__reduce__", pcaperror_reduce, METH_NOARGS, NULL},
+	{NULL, NULL, 0, NULL}
+};
+
+static PyType_Slot pcaperror_slots[] = {
+	{Py_tp_init, (void *)pcaperror_init},
+	{Py_tp_methods, pcaperror_methods},
+	{Py_tp_doc, (void *)
+	 "PcapError(message='', code=PCAP_ERROR)\n\n"
+	 "Root of every exception the native API raises.  .code is the\n"
+	 "libpcap status (PCAP_ERROR or another negative PCAP_ERROR_* value)\n"
+	 "and .message the text libpcap gave (also str(exc))."},
+	{0, NULL}
+};
+
+static PyType_Spec pcaperror_spec = {
+	.name = "libpcap.PcapError",
+	.basicsize = 0,
+	.itemsize = 0,
+	.flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+	.slots = pcaperror_slots,
+};
+
+int
+ext_errors_init(PyObject *module, ext_state *st)
+{
+	st->PcapError = PyType_FromModuleAndSpec(module, &pcaperror_spec,
+						 PyExc_Exception);
+	if (st->PcapError == NULL)
+		return -1;
+	st->PcapFileError = PyErr_NewExceptionWithDoc(
+		"libpcap.PcapFileError",
+		"A savefile could not be opened, read or written; .message is "
+		"libpcap's text.", st->PcapError, NULL);
+	if (st->PcapFileError == NULL)
+		return -1;
+	st->PcapNotSupported = PyErr_NewExceptionWithDoc(
+		"libpcap.PcapNotSupported",
+		"The operation needs an engine this build does not have (yet).",
+		st->PcapError, NULL);
+	if (st->PcapNotSupported == NULL)
+		return -1;
+	if (PyModule_AddObjectRef(module, "PcapError", st->PcapError) < 0 ||
+	    PyModule_AddObjectRef(module, "PcapFileError", st->PcapFileError) < 0 ||
+	    PyModule_AddObjectRef(module, "PcapNotSupported",
+				  st->PcapNotSupported) < 0)
+		return -1;
+	return 0;
+}
+
+PyObject *
+ext_raise(PyObject *cls, int code, const char *message)
+{
+	/* Messages may hold file names in the filesystem encoding. */
+	PyObject *msg = PyUnicode_DecodeFSDefault(message ? message : "");
+	PyObject *exc;
+
+	if (msg == NULL)
+		return NULL;
+	exc = PyObject_CallFunction(cls, "Ni", msg, code);
+	if (exc != NULL) {
+		PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+		Py_DECREF(exc);
+	}
+	return NULL;
+}
+
+PyObject *
+ext_raise_closed(const char *what)
+{
+	PyErr_Format(PyExc_ValueError, "I/O operation on closed %s", what);
+	return NULL;
+}
+
+PyObject *
+ext_raise_busy(const char *what)
+{
+	PyErr_Format(PyExc_RuntimeError,
+		     "%s is in use by another thread (concurrent call)", what);
+	return NULL;
+}

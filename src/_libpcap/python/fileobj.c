@@ -1,0 +1,133 @@
+/*
+ * fileobj.c - how a Python argument names a savefile: a path (str, bytes,
+ * os.PathLike), a binary file object with a real descriptor, or a file
+ * object without one (io.BytesIO, a socket wrapper, ...).  For the
+ * descriptor case the caller gets its own dup() positioned where the Python
+ * object says it is, so closing the Reader/Writer never closes the caller's
+ * file.
+ */
+#include "native.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+static int
+is_pathlike(PyObject *obj)
+{
+	return PyUnicode_Check(obj) || PyBytes_Check(obj) ||
+	       PyObject_HasAttrString((PyObject *)Py_TYPE(obj), "__fspath__");
+}
+
+/* obj.fileno() as an int, or -1 when the object has no descriptor (the
+   exceptions file objects use to say so are swallowed); -2 on error. */
+static int
+object_fileno(PyObject *obj)
+{
+	PyObject *r = PyObject_CallMethod(obj, "fileno", NULL);
+	long fd;
+
+	if (r == NULL) {
+		if (PyErr_ExceptionMatches(PyExc_AttributeError) ||
+		    PyErr_ExceptionMatches(PyExc_OSError)) {
+			PyErr_Clear();	/* io.UnsupportedOperation and friends */
+			return -1;
+		}
+		return -2;
+	}
+	fd = PyLong_AsLong(r);
+	Py_DECREF(r);
+	if (fd == -1 && PyErr_Occurred())
+		return -2;
+	if (fd < 0 || fd > INT32_MAX)
+		return -1;
+	return (int)fd;
+}
+
+/* obj.tell(), or -1 when the stream cannot tell (a pipe); -2 on error. */
+static long long
+object_tell(PyObject *obj)
+{
+	PyObject *r = PyObject_CallMethod(obj, "tell", NULL);
+	long long pos;
+
+	if (r == NULL) {
+		if (PyErr_ExceptionMatches(PyExc_AttributeError) ||
+		    PyErr_ExceptionMatches(PyExc_OSError)) {
+			PyErr_Clear();
+			return -1;
+		}
+		return -2;
+	}
+	pos = PyLong_AsLongLong(r);
+	Py_DECREF(r);
+	if (pos == -1 && PyErr_Occurred())
+		return -2;
+	return pos < 0 ? -1 : pos;
+}
+
+int
+ext_classify(ext_state *st, PyObject *obj, int writing, ext_src_kind *kind,
+	     PyObject **path, int *fd)
+{
+	const char *needed = writing ? "write" : "read";
+	long long pos;
+	int ofd, nfd, is_text;
+
+	if (is_pathlike(obj)) {
+		if (!PyUnicode_FSConverter(obj, path))
+			return -1;
+		*kind = EXT_SRC_PATH;
+		return 0;
+	}
+	if (!PyObject_HasAttrString(obj, needed)) {
+		PyErr_Format(PyExc_TypeError,
+			     "expected a path or a binary file object with "
+			     "%s(), not %.200s", needed, Py_TYPE(obj)->tp_name);
+		return -1;
+	}
+	is_text = PyObject_IsInstance(obj, st->TextIOBase);
+	if (is_text < 0)
+		return -1;
+	if (is_text) {
+		PyErr_SetString(PyExc_TypeError,
+				"a binary file object is required, not a text "
+				"stream (open the file with 'rb'/'wb')");
+		return -1;
+	}
+	if (writing && PyObject_HasAttrString(obj, "flush")) {
+		/* Bytes still in the object's own buffer go first. */
+		PyObject *r = PyObject_CallMethod(obj, "flush", NULL);
+
+		if (r == NULL)
+			return -1;
+		Py_DECREF(r);
+	}
+	ofd = object_fileno(obj);
+	if (ofd == -2)
+		return -1;
+	if (ofd == -1) {
+		*kind = EXT_SRC_OBJECT;
+		return 0;
+	}
+	pos = object_tell(obj);
+	if (pos == -2)
+		return -1;
+	nfd = fcntl(ofd, F_DUPFD_CLOEXEC, 0);
+	if (nfd < 0) {
+		PyErr_SetFromErrno(PyExc_OSError);
+		return -1;
+	}
+	/* A buffered reader's descriptor may be ahead of what it handed out. */
+	if (pos >= 0 && lseek(nfd, (off_t)pos, SEEK_SET) < 0) {
+		int err = errno;
+
+		close(nfd);
+		errno = err;
+		PyErr_SetFromErrno(PyExc_OSError);
+		return -1;
+	}
+	*fd = nfd;
+	*kind = EXT_SRC_FD;
+	return 0;
+}

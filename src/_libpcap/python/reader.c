@@ -1,0 +1,815 @@
+/*
+ * reader.c - libpcap.Reader: a savefile (pcap or pcapng) opened for reading,
+ * always at nanosecond precision, handed out as Packet objects.
+ *
+ * Packets are fetched with pcap_next_ex while the GIL is released.  Since
+ * dropping and retaking the GIL per packet would cost as much as the rest of
+ * the loop, the records are fetched in batches into a stage that the Reader
+ * owns (headers in one array, bytes in one block), and the Python objects
+ * are built from the stage with the GIL held.  Sources that can block
+ * between packets (pipes, sockets, terminals) are staged one packet at a
+ * time, so a live stream is never held back waiting for a batch to fill.
+ *
+ * A Reader is used by one thread at a time: while one thread is inside the
+ * core, any other call on the same Reader raises RuntimeError.
+ */
+#include "native.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* One batch: enough to amortise the GIL round trip, small enough for L2. */
+#define STAGE_PKTS 256
+#define STAGE_BYTES (128 * 1024)
+#define NS_PER_S 1000000000L
+
+typedef struct {
+	int64_t sec;
+	uint32_t nsec;
+	uint32_t caplen;
+	uint32_t wirelen;
+	uint32_t pad_;
+	size_t off;		/* into the stage's data block */
+} stage_rec;
+
+typedef struct {
+	PyObject_HEAD
+	PyObject *module;	/* strong: keeps st valid */
+	ext_state *st;
+	pcap_t *p;		/* NULL once closed */
+	PyObject *keep;		/* bytes behind an fmemopen() stream */
+	PyObject *weakreflist;
+	int opened;		/* __init__ succeeded once */
+	int busy;		/* a thread is inside the core */
+	int prefetch;		/* source never blocks: stage full batches */
+	int eof;		/* the last fill ended at end of file */
+	int pend_code;		/* error met by the last fill, 0 if none */
+	int pend_nomem;
+	char pend_msg[PCAP_ERRBUF_SIZE];
+	/* cached facts of the open file */
+	int linktype, snaplen, swapped, major, minor;
+	/* the stage */
+	stage_rec *recs;
+	size_t nrec, pos;
+	unsigned char *data;
+	size_t dlen, dcap;
+} ext_reader;
+
+/* ---- staging (runs without the GIL) ------------------------------------ */
+
+static int
+stage_reserve(ext_reader *r, size_t more)
+{
+	size_t need = r->dlen + more, cap;
+	unsigned char *nd;
+
+	if (r->recs == NULL) {
+		r->recs = PyMem_RawMalloc(STAGE_PKTS * sizeof(stage_rec));
+		if (r->recs == NULL)
+			return -1;
+	}
+	if (need <= r->dcap)
+		return 0;
+	cap = r->dcap ? r->dcap : STAGE_BYTES + 65536;
+	while (cap < need)
+		cap *= 2;
+	nd = PyMem_RawRealloc(r->data, cap);
+	if (nd == NULL)
+		return -1;
+	r->data = nd;
+	r->dcap = cap;
+	return 0;
+}
+
+/* Fetch up to limit records into the (empty) stage. */
+static void
+stage_fill(ext_reader *r, size_t limit)
+{
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int rc;
+
+	r->nrec = r->pos = 0;
+	r->dlen = 0;
+	if (limit > STAGE_PKTS)
+		limit = STAGE_PKTS;
+	while (r->nrec < limit) {
+		rc = pcap_next_ex(r->p, &h, &d);
+		if (rc == 1) {
+			stage_rec *rec;
+			int64_t sec = (int64_t)h->ts.tv_sec;
+			long frac = (long)h->ts.tv_usec;
+
+			if (stage_reserve(r, h->caplen) < 0) {
+				r->pend_code = PCAP_ERROR;
+				r->pend_nomem = 1;
+				break;
+			}
+			if (frac < 0 || frac >= NS_PER_S) {
+				/* normalise, so ts_ns = sec * 1e9 + nsec holds */
+				sec += frac / NS_PER_S;
+				frac %= NS_PER_S;
+				if (frac < 0) {
+					frac += NS_PER_S;
+					sec -= 1;
+				}
+			}
+			rec = &r->recs[r->nrec++];
+			rec->sec = sec;
+			rec->nsec = (uint32_t)frac;
+			rec->caplen = h->caplen;
+			rec->wirelen = h->len;
+			rec->off = r->dlen;
+			memcpy(r->data + r->dlen, d, h->caplen);
+			r->dlen += h->caplen;
+			if (r->dlen >= STAGE_BYTES)
+				break;
+		} else if (rc == PCAP_ERROR_BREAK) {
+			r->eof = 1;
+			break;
+		} else if (rc == 0) {
+			break;	/* nothing available now (not for savefiles) */
+		} else {
+			const char *msg = pcap_geterr(r->p);
+
+			r->pend_code = rc;
+			snprintf(r->pend_msg, sizeof r->pend_msg, "%s",
+				 msg ? msg : "");
+			break;
+		}
+	}
+}
+
+/*
+ * The stage is empty: fill it.  1 = packets staged, 0 = end of file,
+ * -1 = an error is pending (reader_raise_pending raises it).  Never raises.
+ */
+static int
+reader_refill(ext_reader *r, size_t limit)
+{
+	if (r->pend_code)
+		return -1;
+	if (r->eof) {
+		/* the fill that staged the last packets already saw EOF */
+		r->eof = 0;
+		return 0;
+	}
+	r->busy = 1;
+	Py_BEGIN_ALLOW_THREADS
+	stage_fill(r, limit);
+	Py_END_ALLOW_THREADS
+	r->busy = 0;
+	if (r->nrec > 0)
+		return 1;
+	if (r->pend_code)
+		return -1;
+	r->eof = 0;
+	return 0;
+}
+
+static PyObject *
+reader_raise_pending(ext_reader *r)
+{
+	int code = r->pend_code;
+
+	r->pend_code = 0;
+	if (r->pend_nomem) {
+		r->pend_nomem = 0;
+		return PyErr_NoMemory();
+	}
+	return ext_raise(r->st->PcapFileError, code, r->pend_msg);
+}
+
+/* Usable for a new call?  Sets ValueError / RuntimeError if not. */
+static int
+reader_check(ext_reader *r)
+{
+	if (r->p == NULL) {
+		ext_raise_closed("Reader");
+		return -1;
+	}
+	if (r->busy) {
+		ext_raise_busy("Reader");
+		return -1;
+	}
+	return 0;
+}
+
+static inline PyObject *
+reader_take(ext_reader *r)
+{
+	stage_rec *rec = &r->recs[r->pos++];
+
+	return ext_packet_new(r->st, rec->sec, rec->nsec, r->data + rec->off,
+			      rec->caplen, rec->wirelen);
+}
+
+/* How many records a fill may stage when the caller wants `want` more
+   (want <= 0: "a batch"). */
+static size_t
+fill_limit(ext_reader *r, Py_ssize_t want)
+{
+	if (r->prefetch || want <= 0)
+		return r->prefetch ? STAGE_PKTS : 1;
+	return want < STAGE_PKTS ? (size_t)want : STAGE_PKTS;
+}
+
+/* ---- open / close ------------------------------------------------------ */
+
+static void
+stage_free(ext_reader *r)
+{
+	PyMem_RawFree(r->recs);
+	PyMem_RawFree(r->data);
+	r->recs = NULL;
+	r->data = NULL;
+	r->nrec = r->pos = r->dlen = r->dcap = 0;
+}
+
+static void
+reader_close_handle(ext_reader *r)
+{
+	if (r->p != NULL) {
+		pcap_close(r->p);
+		r->p = NULL;
+	}
+	Py_CLEAR(r->keep);
+	stage_free(r);
+	r->eof = 0;
+	r->pend_code = 0;
+	r->pend_nomem = 0;
+}
+
+/* Can reading this handle block between packets? */
+static int
+source_never_blocks(pcap_t *p)
+{
+	FILE *fp = pcap_file(p);
+	struct stat sb;
+	int fd;
+
+	if (fp == NULL)
+		return 0;
+	fd = fileno(fp);
+	if (fd < 0)
+		return 1;	/* a memory stream */
+	if (fstat(fd, &sb) < 0)
+		return 0;
+	return S_ISREG(sb.st_mode) || S_ISBLK(sb.st_mode);
+}
+
+static pcap_t *
+open_path(ext_reader *r, PyObject *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+
+	errbuf[0] = '\0';
+	Py_BEGIN_ALLOW_THREADS
+	p = pcap_open_offline_with_tstamp_precision(PyBytes_AS_STRING(path),
+						    PCAP_TSTAMP_PRECISION_NANO,
+						    errbuf);
+	Py_END_ALLOW_THREADS
+	if (p == NULL)
+		ext_raise(r->st->PcapFileError, PCAP_ERROR, errbuf);
+	return p;
+}
+
+/* fp is ours; on failure it is closed here. */
+static pcap_t *
+open_stream(ext_reader *r, FILE *fp, int may_block)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+
+	errbuf[0] = '\0';
+	if (may_block) {
+		Py_BEGIN_ALLOW_THREADS
+		p = pcap_fopen_offline_with_tstamp_precision(
+			fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+		Py_END_ALLOW_THREADS
+	} else {
+		p = pcap_fopen_offline_with_tstamp_precision(
+			fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	}
+	if (p == NULL) {
+		fclose(fp);	/* libpcap leaves a caller's FILE open on error */
+		ext_raise(r->st->PcapFileError, PCAP_ERROR, errbuf);
+	}
+	return p;
+}
+
+static pcap_t *
+open_fd(ext_reader *r, int fd)
+{
+	FILE *fp = fdopen(fd, "rb");
+
+	if (fp == NULL) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		PyErr_SetFromErrno(PyExc_OSError);
+		return NULL;
+	}
+	return open_stream(r, fp, 1);
+}
+
+/* A file object without a descriptor: read what is left of it, keep the
+   bytes alive and let the core read them through fmemopen(). */
+static pcap_t *
+open_object(ext_reader *r, PyObject *obj)
+{
+	PyObject *content = PyObject_CallMethod(obj, "read", NULL), *b;
+	FILE *fp;
+
+	if (content == NULL)
+		return NULL;
+	if (PyBytes_CheckExact(content)) {
+		b = content;
+	} else if (PyUnicode_Check(content)) {
+		Py_DECREF(content);
+		PyErr_SetString(PyExc_TypeError,
+				"the file object's read() returned str; a "
+				"binary file object is required");
+		return NULL;
+	} else {
+		b = PyBytes_FromObject(content);
+		Py_DECREF(content);
+		if (b == NULL)
+			return NULL;
+	}
+	/* An empty file is opened too: the core then says it is truncated. */
+	fp = fmemopen(PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b), "rb");
+	if (fp == NULL) {
+		Py_DECREF(b);
+		PyErr_SetFromErrno(PyExc_OSError);
+		return NULL;
+	}
+	r->keep = b;
+	return open_stream(r, fp, 0);
+}
+
+static int
+reader_init(PyObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = {"source", NULL};
+	ext_reader *r = (ext_reader *)self;
+	PyObject *source, *path = NULL;
+	ext_src_kind kind;
+	int fd = -1;
+	pcap_t *p = NULL;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:Reader", kwlist,
+					 &source))
+		return -1;
+	if (r->opened) {
+		PyErr_SetString(PyExc_RuntimeError,
+				"Reader.__init__() may be called only once");
+		return -1;
+	}
+	if (ext_classify(r->st, source, 0, &kind, &path, &fd) < 0)
+		return -1;
+	switch (kind) {
+	case EXT_SRC_PATH:
+		p = open_path(r, path);
+		Py_DECREF(path);
+		break;
+	case EXT_SRC_FD:
+		p = open_fd(r, fd);
+		break;
+	case EXT_SRC_OBJECT:
+		p = open_object(r, source);
+		break;
+	}
+	if (p == NULL) {
+		Py_CLEAR(r->keep);
+		return -1;
+	}
+	r->p = p;
+	r->opened = 1;
+	r->prefetch = source_never_blocks(p);
+	r->linktype = pcap_datalink(p);
+	r->snaplen = pcap_snapshot(p);
+	r->swapped = pcap_is_swapped(p);
+	r->major = pcap_major_version(p);
+	r->minor = pcap_minor_version(p);
+	return 0;
+}
+
+static PyObject *
+reader_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+	PyObject *module = ext_module_from_type(type);
+	ext_reader *r;
+
+	(void)args;
+	(void)kwds;
+	if (module == NULL)
+		return NULL;
+	r = (ext_reader *)type->tp_alloc(type, 0);
+	if (r == NULL)
+		return NULL;
+	r->module = Py_NewRef(module);
+	r->st = PyModule_GetState(module);
+	return (PyObject *)r;
+}
+
+static int
+reader_traverse(PyObject *self, visitproc visit, void *arg)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	Py_VISIT(Py_TYPE(self));
+	Py_VISIT(r->module);
+	Py_VISIT(r->keep);
+	return 0;
+}
+
+static void
+reader_dealloc(PyObject *self)
+{
+	ext_reader *r = (ext_reader *)self;
+	PyTypeObject *tp = Py_TYPE(self);
+
+	PyObject_GC_UnTrack(self);
+	if (r->weakreflist != NULL)
+		PyObject_ClearWeakRefs(self);
+	reader_close_handle(r);
+	Py_CLEAR(r->module);
+	tp->tp_free(self);
+	Py_DECREF(tp);
+}
+
+/* ---- iteration and batches --------------------------------------------- */
+
+static PyObject *
+reader_iter(PyObject *self)
+{
+	if (((ext_reader *)self)->p == NULL)
+		return ext_raise_closed("Reader");
+	return Py_NewRef(self);
+}
+
+static PyObject *
+reader_next_slow(ext_reader *r)
+{
+	if (reader_check(r) < 0)
+		return NULL;
+	switch (reader_refill(r, fill_limit(r, 1))) {
+	case 1:
+		return reader_take(r);
+	case 0:
+		return NULL;	/* StopIteration */
+	default:
+		return reader_raise_pending(r);
+	}
+}
+
+static PyObject *
+reader_iternext(PyObject *self)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	if (r->pos < r->nrec && !r->busy)
+		return reader_take(r);
+	return reader_next_slow(r);
+}
+
+/* read(n=-1) */
+static PyObject *
+reader_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+	ext_reader *r = (ext_reader *)self;
+	Py_ssize_t n = -1, got = 0;
+	PyObject *list, *pkt;
+	int rc;
+
+	if (nargs > 1) {
+		PyErr_Format(PyExc_TypeError,
+			     "read() takes at most 1 argument (%zd given)", nargs);
+		return NULL;
+	}
+	if (nargs == 1 && args[0] != Py_None) {
+		n = PyNumber_AsSsize_t(args[0], PyExc_OverflowError);
+		if (n == -1 && PyErr_Occurred())
+			return NULL;
+	}
+	if (reader_check(r) < 0)
+		return NULL;
+	list = PyList_New(0);
+	if (list == NULL)
+		return NULL;
+	while (n < 0 || got < n) {
+		if (r->pos == r->nrec) {
+			if (n < 0 && got > 0)
+				break;	/* one batch is what read() promises */
+			rc = reader_refill(r, fill_limit(r, n < 0 ? -1 : n - got));
+			if (rc == 0)
+				break;
+			if (rc < 0) {
+				if (got > 0)
+					break;	/* raised by the next call */
+				Py_DECREF(list);
+				return reader_raise_pending(r);
+			}
+		}
+		pkt = reader_take(r);
+		if (pkt == NULL || PyList_Append(list, pkt) < 0) {
+			Py_XDECREF(pkt);
+			Py_DECREF(list);
+			return NULL;
+		}
+		Py_DECREF(pkt);
+		got++;
+	}
+	return list;
+}
+
+/* read_buffer(n=-1) -> (data: bytes, index: memoryview of 'Q') */
+static PyObject *
+reader_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+	ext_reader *r = (ext_reader *)self;
+	Py_ssize_t n = -1, got = 0, dsize = 0;
+	PyObject *data = NULL, *index = NULL, *view, *res;
+	int rc;
+
+	if (nargs > 1) {
+		PyErr_Format(PyExc_TypeError,
+			     "read_buffer() takes at most 1 argument (%zd given)",
+			     nargs);
+		return NULL;
+	}
+	if (nargs == 1 && args[0] != Py_None) {
+		n = PyNumber_AsSsize_t(args[0], PyExc_OverflowError);
+		if (n == -1 && PyErr_Occurred())
+			return NULL;
+	}
+	if (reader_check(r) < 0)
+		return NULL;
+	data = PyBytes_FromStringAndSize(NULL, 0);
+	index = PyBytes_FromStringAndSize(NULL, 0);
+	if (data == NULL || index == NULL)
+		goto fail;
+	while (n < 0 || got < n) {
+		size_t take, i, bytes;
+		uint64_t *row;
+		stage_rec *first;
+
+		if (r->pos == r->nrec) {
+			if (n < 0 && got > 0)
+				break;
+			rc = reader_refill(r, fill_limit(r, n < 0 ? -1 : n - got));
+			if (rc == 0)
+				break;
+			if (rc < 0) {
+				if (got > 0)
+					break;
+				reader_raise_pending(r);
+				goto fail;
+			}
+		}
+		/* Copy a run of staged records in one go. */
+		take = r->nrec - r->pos;
+		if (n >= 0 && (Py_ssize_t)take > n - got)
+			take = (size_t)(n - got);
+		first = &r->recs[r->pos];
+		bytes = first[take - 1].off + first[take - 1].caplen - first->off;
+		if (_PyBytes_Resize(&data, dsize + (Py_ssize_t)bytes) < 0 ||
+		    _PyBytes_Resize(&index, (got + (Py_ssize_t)take) * 4 *
+						    (Py_ssize_t)sizeof(uint64_t)) < 0)
+			goto fail;
+		memcpy(PyBytes_AS_STRING(data) + dsize, r->data + first->off,
+		       bytes);
+		row = (uint64_t *)PyBytes_AS_STRING(index) + got * 4;
+		for (i = 0; i < take; i++, row += 4) {
+			stage_rec *rec = &first[i];
+
+			if (rec->sec < 0 || rec->sec > 18446744072LL) {
+				PyErr_SetString(PyExc_OverflowError,
+						"a timestamp does not fit the "
+						"unsigned 64-bit index");
+				goto fail;
+			}
+			row[0] = (uint64_t)rec->sec * 1000000000ULL + rec->nsec;
+			row[1] = rec->caplen;
+			row[2] = rec->wirelen;
+			row[3] = (uint64_t)dsize + (rec->off - first->off);
+		}
+		r->pos += take;
+		got += (Py_ssize_t)take;
+		dsize += (Py_ssize_t)bytes;
+	}
+	view = PyMemoryView_FromObject(index);
+	Py_CLEAR(index);
+	if (view == NULL)
+		goto fail;
+	res = PyObject_CallMethod(view, "cast", "s", "Q");
+	Py_DECREF(view);
+	if (res == NULL)
+		goto fail;
+	return Py_BuildValue("(NN)", data, res);
+fail:
+	Py_XDECREF(data);
+	Py_XDECREF(index);
+	return NULL;
+}
+
+/* ---- the rest of the interface ----------------------------------------- */
+
+static PyObject *
+reader_close(PyObject *self, PyObject *unused)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	(void)unused;
+	if (r->busy)
+		return ext_raise_busy("Reader");
+	reader_close_handle(r);
+	Py_RETURN_NONE;
+}
+
+static PyObject *
+reader_enter(PyObject *self, PyObject *unused)
+{
+	(void)unused;
+	if (((ext_reader *)self)->p == NULL)
+		return ext_raise_closed("Reader");
+	return Py_NewRef(self);
+}
+
+static PyObject *
+reader_exit(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+	(void)args;
+	(void)nargs;
+	return reader_close(self, NULL);
+}
+
+static PyObject *
+reader_repr(PyObject *self)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	if (r->p == NULL)
+		return PyUnicode_FromFormat("<%s closed>", Py_TYPE(self)->tp_name);
+	return PyUnicode_FromFormat("<%s linktype=%d snaplen=%d>",
+				    Py_TYPE(self)->tp_name, r->linktype,
+				    r->snaplen);
+}
+
+#define OPEN_OR_RAISE(r)                                                     \
+	do {                                                                 \
+		if ((r)->p == NULL)                                          \
+			return ext_raise_closed("Reader");                   \
+	} while (0)
+
+static PyObject *
+get_linktype(PyObject *self, void *c)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	(void)c;
+	OPEN_OR_RAISE(r);
+	return PyLong_FromLong(r->linktype);
+}
+
+static PyObject *
+get_snaplen(PyObject *self, void *c)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	(void)c;
+	OPEN_OR_RAISE(r);
+	return PyLong_FromLong(r->snaplen);
+}
+
+static PyObject *
+get_swapped(PyObject *self, void *c)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	(void)c;
+	OPEN_OR_RAISE(r);
+	return PyBool_FromLong(r->swapped);
+}
+
+static PyObject *
+get_version(PyObject *self, void *c)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	(void)c;
+	OPEN_OR_RAISE(r);
+	return Py_BuildValue("(ii)", r->major, r->minor);
+}
+
+static PyObject *
+get_datalink_name(PyObject *self, void *c)
+{
+	ext_reader *r = (ext_reader *)self;
+	const char *name;
+
+	(void)c;
+	OPEN_OR_RAISE(r);
+	name = pcap_datalink_val_to_name(r->linktype);
+	if (name == NULL)
+		Py_RETURN_NONE;
+	return PyUnicode_FromString(name);
+}
+
+static PyObject *
+get_closed(PyObject *self, void *c)
+{
+	(void)c;
+	return PyBool_FromLong(((ext_reader *)self)->p == NULL);
+}
+
+static PyGetSetDef reader_getset[] = {
+	{"linktype", get_linktype, NULL,
+	 "Link-layer type of the packets (a DLT_ value).", NULL},
+	{"snaplen", get_snaplen, NULL, "Snapshot length of the file.", NULL},
+	{"swapped", get_swapped, NULL,
+	 "True when the file's byte order is not the host's.", NULL},
+	{"version", get_version, NULL,
+	 "(major, minor) version of the savefile format.", NULL},
+	{"datalink_name", get_datalink_name, NULL,
+	 "Name of the link-layer type without DLT_ (e.g. 'EN10MB'), or "
+	 "None when unknown.", NULL},
+	{"closed", get_closed, NULL, "True once close() was called.", NULL},
+	{NULL, NULL, NULL, NULL, NULL}
+};
+
+static PyMethodDef reader_methods[] = {
+	{"read", (PyCFunction)(void (*)(void))reader_read, METH_FASTCALL,
+	 "read(n=-1, /)\n--\n\n"
+	 "Read packets into a list.  n > 0: up to n packets (fewer only at\n"
+	 "end of file).  n < 0: the next batch, i.e. at least one packet\n"
+	 "and at most a few hundred, as cheaply as the source allows (one\n"
+	 "at a time from a pipe).  [] at end of file.  An error met after\n"
+	 "some packets were read is raised by the next call."},
+	{"read_buffer", (PyCFunction)(void (*)(void))reader_read_buffer,
+	 METH_FASTCALL,
+	 "read_buffer(n=-1, /)\n--\n\n"
+	 "Like read(), but without a Python object per packet: returns\n"
+	 "(data, index) where data is one bytes object holding the packets'\n"
+	 "bytes back to back and index a memoryview of unsigned 64-bit\n"
+	 "integers, four per packet: ts_ns, caplen, wirelen, offset in data.\n"
+	 "Packet i is data[index[4*i+3]:index[4*i+3]+index[4*i+1]].\n"
+	 "(b'', empty view) at end of file."},
+	{"close", reader_close, METH_NOARGS,
+	 "close()\n--\n\nClose the file.  Closing twice is harmless."},
+	{"__enter__", reader_enter, METH_NOARGS, NULL},
+	{"__exit__", (PyCFunction)(void (*)(void))reader_exit, METH_FASTCALL,
+	 NULL},
+	{NULL, NULL, 0, NULL}
+};
+
+static PyMemberDef reader_members[] = {
+	{"__weaklistoffset__", EXT_T_PYSSIZET,
+	 offsetof(ext_reader, weakreflist), EXT_READONLY, NULL},
+	{NULL, 0, 0, 0, NULL}
+};
+
+static PyType_Slot reader_slots[] = {
+	{Py_tp_new, (void *)reader_new},
+	{Py_tp_init, (void *)reader_init},
+	{Py_tp_dealloc, (void *)reader_dealloc},
+	{Py_tp_traverse, (void *)reader_traverse},
+	{Py_tp_iter, (void *)reader_iter},
+	{Py_tp_iternext, (void *)reader_iternext},
+	{Py_tp_repr, (void *)reader_repr},
+	{Py_tp_methods, reader_methods},
+	{Py_tp_getset, reader_getset},
+	{Py_tp_members, reader_members},
+	{Py_tp_doc, (void *)
+	 "Reader(source)\n\n"
+	 "A savefile (pcap or pcapng) opened for reading.  source is a path\n"
+	 "(str, bytes, os.PathLike) or a binary file object: one with a\n"
+	 "descriptor is read through a duplicate of it from its current\n"
+	 "position; one without (io.BytesIO) is read whole into memory.\n"
+	 "Iterating yields Packet objects with nanosecond timestamps.\n"
+	 "A context manager; a closed Reader raises ValueError."},
+	{0, NULL}
+};
+
+static PyType_Spec reader_spec = {
+	.name = "libpcap.Reader",
+	.basicsize = sizeof(ext_reader),
+	.itemsize = 0,
+	.flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+	.slots = reader_slots,
+};
+
+int
+ext_reader_init_type(PyObject *module, ext_state *st)
+{
+	st->ReaderType = (PyTypeObject *)PyType_FromModuleAndSpec(
+		module, &reader_spec, NULL);
+	if (st->ReaderType == NULL)
+		return -1;
+	return PyModule_AddType(module, st->ReaderType);
+}

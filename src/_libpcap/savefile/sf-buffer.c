@@ -1,0 +1,133 @@
+/*
+ * sf-buffer.c - the read buffer the savefile readers parse records from.
+ *
+ * On a regular file (or a memory stream) it reads ahead in large chunks, so
+ * reading a capture costs one fread per chunk rather than two per packet.
+ * On a pipe, socket or terminal it reads exactly the bytes asked for, as
+ * libpcap does, so a reader fed live by "tcpdump -w -" sees each packet as
+ * soon as it is written instead of waiting for a chunk to fill.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "sf-int.h"
+
+#define SF_CHUNK	(256 * 1024)	/* read-ahead on regular files */
+#define SF_MIN_CAP	(64 * 1024)	/* first allocation in exact mode */
+
+int
+sf_buf_init(struct sf_buf *b, FILE *fp, char *errbuf)
+{
+	struct stat sb;
+	int fd = fileno(fp);
+
+	(void)errbuf;
+	memset(b, 0, sizeof *b);
+	b->fp = fp;
+	/* No descriptor: fmemopen/fopencookie memory streams, never blocking. */
+	if (fd < 0 || (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)))
+		b->chunk = SF_CHUNK;
+	return 0;
+}
+
+void
+sf_buf_free(struct sf_buf *b)
+{
+	free(b->base);
+	b->base = NULL;
+	b->cap = b->pos = b->end = 0;
+}
+
+/* Double the allocation (first time: one chunk), keeping the bytes. */
+static int
+grow(struct sf_buf *b, char *errbuf)
+{
+	size_t ncap = b->cap != 0 ? b->cap * 2 :
+	    (b->chunk != 0 ? b->chunk : SF_MIN_CAP);
+	u_char *nbase = realloc(b->base, ncap);
+
+	if (nbase == NULL) {
+		core_fmt(errbuf, "out of memory");
+		return -1;
+	}
+	b->base = nbase;
+	b->cap = ncap;
+	return 0;
+}
+
+/* One fread into [end, end + want); -1 on a read error. */
+static ssize_t
+read_more(struct sf_buf *b, size_t want, char *errbuf)
+{
+	size_t got = fread(b->base + b->end, 1, want, b->fp);
+
+	b->end += got;
+	if (got < want && ferror(b->fp)) {
+		core_fmt_errno(errbuf, errno, "error reading dump file");
+		return -1;
+	}
+	return (ssize_t)got;
+}
+
+ssize_t
+sf_buf_fill(struct sf_buf *b, size_t n, char *errbuf)
+{
+	size_t avail = b->end - b->pos;
+
+	if (avail >= n)
+		return (ssize_t)avail;
+	if (b->pos != 0) {
+		memmove(b->base, b->base + b->pos, avail);
+		b->pos = 0;
+		b->end = avail;
+	}
+	while (b->end < n) {
+		size_t want;
+		ssize_t got;
+
+		/* Grow only once the buffer is full of real data. */
+		if (b->end == b->cap && grow(b, errbuf) < 0)
+			return -1;
+		if (b->chunk != 0)
+			want = b->cap - b->end;
+		else
+			want = (n < b->cap ? n : b->cap) - b->end;
+		got = read_more(b, want, errbuf);
+		if (got < 0)
+			return -1;
+		if ((size_t)got < want)
+			break;		/* end of file */
+	}
+	return (ssize_t)(b->end - b->pos);
+}
+
+ssize_t
+sf_buf_skip(struct sf_buf *b, size_t n, char *errbuf)
+{
+	size_t avail = b->end - b->pos;
+	size_t done = avail < n ? avail : n;
+
+	b->pos += done;
+	while (done < n) {
+		size_t want, take;
+		ssize_t got;
+
+		/* The buffer is empty here: reuse it as the discard area. */
+		b->pos = b->end = 0;
+		if (b->cap == 0 && grow(b, errbuf) < 0)
+			return -1;
+		want = b->cap;
+		if (b->chunk == 0 && n - done < want)
+			want = n - done;
+		got = read_more(b, want, errbuf);
+		if (got < 0)
+			return -1;
+		take = (size_t)got < n - done ? (size_t)got : n - done;
+		b->pos = take;
+		done += take;
+		if ((size_t)got < want)
+			break;		/* end of file */
+	}
+	return (ssize_t)done;
+}
