@@ -16,6 +16,7 @@ from ._meta import (__title__, __version__, __version_info__, __summary__,
                     __uri__, __author__, __email__, __author_email__,
                     __maintainer__, __maintainer_email__, __license__,
                     __copyright__)
+from . import __config__  # noqa: F401
 from ._compat import *  # noqa: F401,F403
 from ._compat import __all__ as _compat_all
 from ._native import *  # noqa: F401,F403

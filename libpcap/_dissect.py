@@ -527,7 +527,7 @@ def _tcp_options(opts: bytes, complete: bool) -> Tuple[List[str], bool]:
         kind = opts[i]
         if kind == 0:
             items.append("eol")
-            break
+            return items, False  # the rest is padding
         if kind == 1:
             items.append("nop")
             i += 1
@@ -536,14 +536,14 @@ def _tcp_options(opts: bytes, complete: bool) -> Tuple[List[str], bool]:
             if not complete:
                 return items, True
             items.append("bad opt")
-            break
+            return items, False
         size = opts[i + 1]
         if size < 2:
             items.append("bad opt")
-            break
+            return items, False
         items.append(_tcp_option(kind, opts[i + 2:i + size]))
         i += size
-    return items, False
+    return items, not complete
 
 
 def _tcp_option(kind: int, body: bytes) -> str:

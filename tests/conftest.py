@@ -24,6 +24,7 @@ import importlib.util
 import io
 import json
 import os
+import resource
 import shlex
 import shutil
 import subprocess
@@ -97,6 +98,12 @@ def env_flags(name: str) -> List[str]:
     return shlex.split(os.environ.get(name, ""))
 
 
+def sanitizer_build() -> bool:
+    """Whether the core is built with sanitizers (LIBPCAP_CFLAGS)."""
+    return any(f.startswith("-fsanitize") for f in
+               env_flags("LIBPCAP_CFLAGS") + env_flags("LIBPCAP_LDFLAGS"))
+
+
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("c-programs")
@@ -115,13 +122,24 @@ class Tools:
         self.copy = copy
 
     def read(self, files: Sequence[Path], options: Sequence[str] = (),
-             workdir: Optional[Path] = None) -> List[Record]:
-        """One record per file, in order (``pcap_reader_json -l``)."""
+             workdir: Optional[Path] = None,
+             memory_limit: Optional[int] = None) -> List[Record]:
+        """One record per file, in order (``pcap_reader_json -l``).
+
+        ``memory_limit`` caps the program's address space (bytes), so that
+        an allocation sized from a hostile length field fails visibly
+        instead of being quietly overcommitted.  Ignored for sanitizer
+        builds, whose shadow memory needs a huge address space.
+        """
         listing = "".join(f"{f}\n" for f in files)
+        limit = None
+        if memory_limit is not None and not sanitizer_build():
+            def limit() -> None:
+                resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
         proc = subprocess.run(
             [str(self.reader), *options, "-l", "-"], input=listing.encode(),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=RUN_TIMEOUT,
-            cwd=workdir)
+            cwd=workdir, preexec_fn=limit)
         return self._parse(proc, len(files), "reader")
 
     def copy_many(self, pairs: Sequence[Tuple[Path, Path]],

@@ -27,6 +27,7 @@ __all__ = [
     "Case",
     "Prefix",
     "cases",
+    "mutants",
     "parse_pcap",
     "write_cases",
     "open_error_record",
@@ -113,16 +114,24 @@ def open_error_record(rec: Record, message: str) -> Record:
     }
 
 
-def master_open_error(message: str) -> Fixer:
+def master_open_error(message: str, replaces: Optional[str] = None) -> Fixer:
+    """Master fails to open with ``message``; with ``replaces``, only where
+    1.10.3 failed with that text (an earlier error, such as a bad precision
+    argument, stays what it is)."""
+
     def fix(rec: Record) -> Record:
+        if replaces is not None and rec.get("open_error") != replaces:
+            return rec
         return open_error_record(rec, message)
 
     return fix
 
 
-def master_read_error(message: str) -> Fixer:
+def master_read_error(message: str, replaces: str) -> Fixer:
+    """Master's read error is ``message`` where 1.10.3's is ``replaces``."""
+
     def fix(rec: Record) -> Record:
-        if rec.get("open_error") is None:
+        if rec.get("read_error") == replaces:
             rec["read_error"] = message
         return rec
 
@@ -368,7 +377,8 @@ def classic_cases() -> List[Case]:
                      pcap_file(e, recs, major=major, minor=minor),
                      f"version {major}.{minor} (older than 2) is refused",
                      master=master_open_error(
-                         f"unsupported pcap savefile version {major}.{minor}")))
+                         f"unsupported pcap savefile version {major}.{minor}",
+                         replaces="archaic pcap savefile format")))
 
     # The Kuznetzov format: 24-byte records; EN10MB gets snaplen + 14.
     for ename, e in ENDIANS:
@@ -434,8 +444,9 @@ def classic_cases() -> List[Case]:
                      f"link-type field {1 | bits:#010x}: FCS bits kept as "
                      "pcap_datalink_ext"))
         # 1.10.3 opens these (the bits become part of the link type);
-        # master refuses a non-zero reserved field.  The exact text is known
-        # for the field of libpcap's own test file (link type 0).
+        # master refuses a non-zero reserved field, as a header check made
+        # before the precision argument is looked at.  The exact text is
+        # known for the field of libpcap's own test file (link type 0).
         add(Case(f"pcap-linktype-reserved-00300000-{ename}.pcap",
                  pcap_file(e, recs, linktype=0x00300000),
                  "reserved link-type bits (as libpcap's test file)",
@@ -635,20 +646,21 @@ def pcapng_cases() -> List[Case]:
                  "first SHB with a bad byte-order magic: not pcapng"))
         # Block lengths.
         # 1.10.3's message has no numbers; master gives both lengths.
+        old_text = "block total length in header and trailer don't match"
         bad = epb(e, 0, 1, d[0], trailer=999)
         add(Case(f"ng-trailer-mismatch-{ename}.pcapng",
                  shb(e) + idb(e) + epb(e, 0, 0, d[2]) + bad,
                  "block lengths in header and trailer differ",
                  master=master_read_error(
                      f"block total length in header {len(bad)} and trailer 999"
-                     " don't match")))
+                     " don't match", replaces=old_text)))
         bad = idb(e, trailer=1000)
         add(Case(f"ng-idb-trailer-mismatch-{ename}.pcapng",
                  shb(e) + bad + epb(e, 0, 1, d[0]),
                  "IDB lengths in header and trailer differ (at open)",
                  master=master_open_error(
                      f"block total length in header {len(bad)} and trailer 1000"
-                     " don't match")))
+                     " don't match", replaces=old_text)))
         # The first SHB's trailer is not checked when the file is opened.
         add(Case(f"ng-shb-trailer-mismatch-{ename}.pcapng",
                  shb(e, trailer=20) + idb(e) + epb(e, 0, 1, d[0]),
@@ -769,6 +781,58 @@ def cases() -> List[Case]:
     dup = {n for n in names if names.count(n) > 1}
     if dup:
         raise AssertionError(f"duplicate case names: {sorted(dup)}")
+    return out
+
+
+INTERESTING_WORDS = (0, 1, 4, 12, 16, 0x7F, 0x80, 0xFFFF, 0x10000, 0x7FFFFFFF,
+                     0x80000000, 0xFFFFFFF0, 0xFFFFFFFF, BT_SHB, BT_IDB, BT_EPB,
+                     BT_SPB, BT_PB, BYTE_ORDER_MAGIC, MAGIC_USEC, MAGIC_NSEC)
+
+
+def mutate(data: bytes, rng: random.Random) -> bytes:
+    """One random damage to a capture: flipped bits, a 32-bit field set to
+    a boundary value, a cut, a repeated or removed chunk."""
+    buf = bytearray(data)
+    kind = rng.randrange(6)
+    if not buf:
+        return bytes(rng.randbytes(rng.randrange(1, 64)))
+    if kind == 0:
+        for _ in range(rng.randrange(1, 5)):
+            buf[rng.randrange(len(buf))] ^= 1 << rng.randrange(8)
+    elif kind == 1 and len(buf) >= 4:
+        pos = rng.randrange(0, len(buf) - 3) & ~3
+        word = rng.choice(INTERESTING_WORDS)
+        if rng.random() < 0.3:
+            word = (word + rng.choice((-4, -1, 1, 4))) & 0xFFFFFFFF
+        buf[pos:pos + 4] = struct.pack(rng.choice("<>") + "I", word)
+    elif kind == 2:
+        del buf[rng.randrange(len(buf)):]
+    elif kind == 3:
+        a = rng.randrange(len(buf))
+        b = min(len(buf), a + rng.randrange(1, 64))
+        buf[a:a] = buf[a:b]
+    elif kind == 4:
+        a = rng.randrange(len(buf))
+        del buf[a:a + rng.randrange(1, 32)]
+    else:
+        pos = rng.randrange(len(buf))
+        buf[pos:pos + 8] = rng.randbytes(8)
+    return bytes(buf)
+
+
+def mutants(bases: List[Case], count: int, seed: int = 1) -> List[Case]:
+    """``count`` damaged copies of ``bases`` (deterministic for a seed); a
+    mutant may carry up to three damages."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        base = bases[i % len(bases)]
+        data = base.data
+        for _ in range(rng.randrange(1, 4)):
+            data = mutate(data, rng)
+        suffix = ".pcapng" if base.name.endswith(".pcapng") else ".pcap"
+        out.append(Case(f"mut{seed}-{i:05d}-{base.name[:-len(suffix)]}{suffix}",
+                        data, f"damaged copy of {base.name}"))
     return out
 
 

@@ -71,15 +71,17 @@ def test_corpus_c_library_entry_points(ours: Tools, conformance: Conformance,
 
 def test_corpus_c_library_extras_match_oracle(oracle: Tools, ours: Tools,
                                               corpus: List[Path]) -> None:
-    """datalink tables, list_datalinks, set_datalink, stats, next after the
-    end and breakloop on every corpus file: same answers as the oracle (no
-    release difference is known for these)."""
+    """pcap_datalink_ext, list_datalinks, set_datalink, stats, pcap_file,
+    pcap_fileno (documented: PCAP_ERROR for a savefile),
+    pcap_get_selectable_fd, next after the end and breakloop on every corpus file: same
+    answers as the oracle (no release difference is known for these).  The
+    datalink names and descriptions are not compared here: libpcap master
+    added some after 1.10.3 (the datalink table tests own them)."""
     exp = {r["file"]: r for r in oracle.read(corpus, ["-x"])}
     got = ours.read(corpus, ["-x"])
-    extra_keys = ["datalink_ext", "datalink_name", "datalink_description",
-                  "list_datalinks", "set_datalink_same", "datalink_after_set",
+    extra_keys = ["datalink_ext", "list_datalinks", "set_datalink_same", "datalink_after_set",
                   "set_datalink_other", "stats", "file_nonnull",
-                  "fileno_valid", "next_ex_after_end", "loop_after_breakloop"]
+                  "fileno", "selectable_fd", "next_ex_after_end", "loop_after_breakloop"]
     failures = []
     for rec in got:
         diffs = diff_records(rec, exp[rec["file"]], extra_keys)

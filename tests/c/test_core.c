@@ -86,6 +86,10 @@ test_dead(void)
 	pcap_free_tstamp_types(list);
 	CHECK(pcap_get_required_select_timeout(d) == NULL);
 	pcap_close(d);
+	/* A second close of the same pointer is a no-op (ASan would see a
+	   double free otherwise). */
+	pcap_close(d);
+	pcap_close(NULL);
 
 	d = pcap_open_dead_with_tstamp_precision(DLT_RAW, 100, 7);
 	CHECK_INT(pcap_get_tstamp_precision(d), PCAP_TSTAMP_PRECISION_MICRO);
@@ -224,11 +228,14 @@ test_loops(void)
 	CHECK_INT(data[0], 3);
 	CHECK(pcap_next(p, &hdr) != NULL);
 	CHECK_INT(hdr.caplen, 5);
-	/* breakloop from the callback: the loop returns the count so far,
-	   the next read reports the break once. */
+	/* breakloop from the callback: the batch in progress ends with its
+	   count, and pcap_loop then reports the break (once). */
 	seen.stop_after_p = p;
 	seen.stop_after = seen.count + 2;
-	CHECK_INT(pcap_loop(p, -1, count_cb, (u_char *)&seen), 2);
+	CHECK_INT(pcap_dispatch(p, -1, count_cb, (u_char *)&seen), 2);
+	CHECK_INT(pcap_dispatch(p, -1, count_cb, (u_char *)&seen), PCAP_ERROR_BREAK);
+	seen.stop_after = seen.count + 1;
+	CHECK_INT(pcap_loop(p, -1, count_cb, (u_char *)&seen), PCAP_ERROR_BREAK);
 	pcap_breakloop(p);
 	CHECK_INT(pcap_dispatch(p, -1, count_cb, (u_char *)&seen), PCAP_ERROR_BREAK);
 	CHECK_INT(pcap_next_ex(p, &h, &data), 1);

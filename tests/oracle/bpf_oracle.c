@@ -16,6 +16,11 @@
  *                            operands each, in clear text
  *   dump OPTION              read programs from stdin ("n" then n lines of
  *                            "code jt jf k"), bpf_dump each, "=" after each
+ *   validate                 read programs as for dump, print bpf_validate's
+ *                            verdict for each (nothing is run)
+ *   dumpgen SEED COUNT OPT   bpf_dump(OPT) of the generated programs
+ *   image                    read "n code jt jf k" lines from stdin, print
+ *                            bpf_image of each (raw: no text adjustment)
  *   unsafe SEED COUNT        (ours only) malformed opcodes, huge and
  *                            backward jumps, unset scratch memory: must
  *                            neither crash, hang nor abort
@@ -290,7 +295,8 @@ gen_insn(int i, int len, uint16_t stored)
 			in.k = w;
 			break;
 		}
-		/* FALLTHROUGH: nothing to read yet, store instead */
+		/* nothing to read yet: store instead */
+		/* fall through */
 	case 12:
 		in.code = (u_short)(chance(50) ? BPF_ST : BPF_STX);
 		in.k = below(BPF_MEMWORDS);
@@ -369,15 +375,13 @@ add_defect(struct program *pg)
 		in->code = BPF_JMP|BPF_JA;
 		in->k = chance(50) ? past + below(1000) :
 			chance(50) ? 0x7fffffffu + below(2) : rnd32() | 0x80000000u;
-		if (in->k != 0xffffffffu && (uint32_t)(from + in->k) < (uint32_t)pg->len)
-			in->k = past;	/* landed inside by chance */
+		if ((uint32_t)(from + in->k) < (uint32_t)pg->len)
+			in->k = past;	/* landed inside (or on itself) by chance */
 		break;
 	case 3:		/* scratch index out of range */
 		in->code = (u_short)PICK(((const u_short[]){ BPF_ST, BPF_STX,
 			BPF_LD|BPF_MEM, BPF_LDX|BPF_MEM }));
 		in->k = chance(50) ? BPF_MEMWORDS + below(16) : rnd32() | 0x100;
-		if (in == &pg->insn[pg->len - 1])
-			pg->vlen = -1;
 		break;
 	case 4:		/* constant division or modulo by zero */
 		in->code = (u_short)(chance(50) ? BPF_ALU|BPF_DIV|BPF_K :
@@ -522,11 +526,20 @@ struct run {
 	u_int wirelen;
 };
 
+/*
+ * Runs are drawn from their own stream, keyed by the program's index, so a
+ * verdict that differs between the two runners (and with it whether runs
+ * are drawn at all) does not shift the programs that follow.
+ */
+static uint64_t run_seed;
+
 static void
-pick_runs(struct run *runs)
+pick_runs(struct run *runs, long index)
 {
+	uint64_t saved = rng_state;
 	int r;
 
+	rng_state = run_seed ^ ((uint64_t)index * 0xd1b54a32d192ed03ull);
 	for (r = 0; r < RUNS_PER_PROGRAM; r++) {
 		struct packet *pk = &pool[below(NPKT)];
 
@@ -535,6 +548,7 @@ pick_runs(struct run *runs)
 		runs[r].wirelen = chance(70) ? pk->len : chance(50) ?
 			runs[r].buflen + below(2000) : rnd32();
 	}
+	rng_state = saved;
 }
 
 static long mismatches;
@@ -596,7 +610,7 @@ examine(struct program *pg, long index, FILE *out)
 	}
 	if (!valid || !pg->runnable)
 		return;
-	pick_runs(runs);
+	pick_runs(runs, index);
 	for (r = 0; r < RUNS_PER_PROGRAM; r++) {
 		res[r] = bpf_filter(pg->insn, pool[runs[r].pkt].data,
 				    runs[r].wirelen, runs[r].buflen);
@@ -611,24 +625,20 @@ examine(struct program *pg, long index, FILE *out)
 }
 
 static int
-mode_diff(uint64_t seed, long count, long from, long to, int detail)
+mode_diff(uint64_t seed, long count, long from, int detail)
 {
 	struct program pg;
-	long i, valid = 0, runs = 0, accepted = 0;
+	long i, valid = 0, runs = 0;
 
 	make_packets(seed);
 	rng_state = seed;
+	run_seed = seed * 0x9e3779b97f4a7c15ull + 1;
 	digest = 0xcbf29ce484222325ull;
 	for (i = 0; i < count; i++) {
 		gen_program(&pg);
 		if (detail) {
-			if (i >= from && i < to)
+			if (i >= from)
 				examine(&pg, i, stdout);
-			else if (i >= to)
-				break;
-			else
-				pick_runs((struct run[RUNS_PER_PROGRAM]){ 0 }),
-				(void)0;
 			continue;
 		}
 		examine(&pg, i, NULL);
@@ -643,7 +653,6 @@ mode_diff(uint64_t seed, long count, long from, long to, int detail)
 			digest = 0xcbf29ce484222325ull;
 		}
 	}
-	(void)accepted;
 	if (!detail)
 		printf("total programs %ld valid %ld filter_runs %ld\n", count, valid, runs);
 	return mismatches != 0;
@@ -691,6 +700,7 @@ mode_images(void)
 
 /* ---- bpf_dump of programs read from stdin -------------------------------- */
 
+/* option < 0: print bpf_validate's verdict instead of dumping. */
 static int
 mode_dump(int option)
 {
@@ -716,10 +726,45 @@ mode_dump(int option)
 		}
 		prog.bf_len = (u_int)n;
 		prog.bf_insns = insns;
-		bpf_dump(&prog, option);
+		if (option < 0)
+			printf("%d\n", bpf_validate(insns, n));
+		else
+			bpf_dump(&prog, option);
 		printf("=\n");
 		fflush(stdout);
 		free(insns);
+	}
+	return 0;
+}
+
+static int
+mode_dumpgen(uint64_t seed, long count, int option)
+{
+	struct program pg;
+	struct bpf_program prog;
+	long i;
+
+	make_packets(seed);
+	rng_state = seed;
+	for (i = 0; i < count; i++) {
+		gen_program(&pg);
+		prog.bf_len = (u_int)pg.len;
+		prog.bf_insns = pg.insn;
+		bpf_dump(&prog, option);
+	}
+	return 0;
+}
+
+static int
+mode_image(void)
+{
+	int n;
+	unsigned c, t, f, k;
+
+	while (scanf("%d %u %u %u %u", &n, &c, &t, &f, &k) == 5) {
+		struct bpf_insn in = { (u_short)c, (u_char)t, (u_char)f, k };
+
+		printf("%s\n", bpf_image(&in, n));
 	}
 	return 0;
 }
@@ -767,6 +812,7 @@ mode_unsafe(uint64_t seed, long count)
 
 	make_packets(seed);
 	rng_state = seed;
+	run_seed = seed;
 	for (i = 0; i < count; i++) {
 		int j, valid;
 
@@ -840,20 +886,27 @@ main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (argc >= 4 && strcmp(argv[1], "diff") == 0)
-		return mode_diff(strtoull(argv[2], NULL, 0), atol(argv[3]), 0, 0, 0);
+		return mode_diff(strtoull(argv[2], NULL, 0), atol(argv[3]), 0, 0);
 	if (argc >= 5 && strcmp(argv[1], "detail") == 0)
 		return mode_diff(strtoull(argv[2], NULL, 0), atol(argv[4]),
-				 atol(argv[3]), atol(argv[4]), 1);
+				 atol(argv[3]), 1);
 	if (argc >= 2 && strcmp(argv[1], "images") == 0)
 		return mode_images();
 	if (argc >= 3 && strcmp(argv[1], "dump") == 0)
-		return mode_dump(atoi(argv[2]));
+		return mode_dump(atoi(argv[2]) < 0 ? 0 : atoi(argv[2]));
+	if (argc >= 2 && strcmp(argv[1], "validate") == 0)
+		return mode_dump(-1);
+	if (argc >= 5 && strcmp(argv[1], "dumpgen") == 0)
+		return mode_dumpgen(strtoull(argv[2], NULL, 0), atol(argv[3]),
+				    atoi(argv[4]));
+	if (argc >= 2 && strcmp(argv[1], "image") == 0)
+		return mode_image();
 #ifdef BPF_RUNNER_OURS
 	if (argc >= 4 && strcmp(argv[1], "unsafe") == 0)
 		return mode_unsafe(strtoull(argv[2], NULL, 0), atol(argv[3]));
 #endif
 	fprintf(stderr, "usage: %s diff SEED COUNT | detail SEED FROM TO | images"
-		" | dump OPTION"
+		" | dump OPTION | validate | dumpgen SEED COUNT OPTION | image"
 #ifdef BPF_RUNNER_OURS
 		" | unsafe SEED COUNT"
 #endif

@@ -306,8 +306,17 @@ static void print_extras(pcap_t *p)
 	putchar(']');
 	json_key("file_nonnull");
 	fputs(pcap_file(p) != NULL ? "true" : "false", stdout);
-	json_key("fileno_valid");
-	fputs(pcap_fileno(p) >= 0 ? "true" : "false", stdout);
+	/* Documented: PCAP_ERROR for a savefile; a descriptor is "fd". */
+	json_key("fileno");
+	if (pcap_fileno(p) >= 0)
+		json_str("fd");
+	else
+		printf("%d", pcap_fileno(p));
+	json_key("selectable_fd");
+	if (pcap_get_selectable_fd(p) >= 0)
+		json_str("fd");
+	else
+		printf("%d", pcap_get_selectable_fd(p));
 	/* Called after the end of the file (see caller). */
 	json_key("next_ex_after_end");
 	printf("%d", pcap_next_ex(p, &hp, &data));

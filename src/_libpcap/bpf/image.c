@@ -24,7 +24,7 @@
 /* Names of the Linux special offsets, indexed by (k - SKF_AD_OFF) / 4. */
 static const char *const skf_names[] = {
 	"proto", "type", "ifidx", "nla", "nlan", "mark", "queue", "hatype",
-	"rxhash", "cpu", NULL /* alu_xor_x */, "vlan_tci", "vlanp", "poff",
+	"rxhash", "cpu", "xor_x", "vlan_tci", "vlanp", "poff",
 	"random", "vlan_tpid",
 };
 
@@ -35,8 +35,7 @@ abs_operand(char *buf, size_t size, uint32_t k)
 	uint32_t off = k - VM_SKF_AD_OFF;
 
 	if (k >= VM_SKF_AD_OFF && off % 4 == 0 &&
-	    off / 4 < sizeof skf_names / sizeof skf_names[0] &&
-	    skf_names[off / 4] != NULL)
+	    off / 4 < sizeof skf_names / sizeof skf_names[0])
 		snprintf(buf, size, "[%s]", skf_names[off / 4]);
 	else
 		snprintf(buf, size, "[%d]", (int)k);

@@ -31,7 +31,7 @@ pcap_create(const char *device, char *errbuf)
 	p->opt.device = strdup(device != NULL ? device : "any");
 	if (p->opt.device == NULL) {
 		core_fmt_errno(errbuf, errno, "malloc");
-		free(p);
+		pcap_close(p);
 		return NULL;
 	}
 	p->snapshot = 0;		/* 0: the backend picks the maximum */

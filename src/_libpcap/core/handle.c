@@ -30,6 +30,12 @@ core_alloc(char *errbuf)
 			core_fmt_errno(errbuf, errno, "malloc");
 		return NULL;
 	}
+	if (core_registry_add(p) < 0) {
+		if (errbuf != NULL)
+			core_fmt_errno(errbuf, ENOMEM, "malloc");
+		free(p);
+		return NULL;
+	}
 	p->fd = -1;
 	p->opt.timeout = 0;
 	p->opt.buffer_size = 0;
@@ -41,8 +47,9 @@ core_alloc(char *errbuf)
 	return p;
 }
 
-void
-core_free(pcap_t *p)
+/* Free what the core owns; the handle is already out of the registry. */
+static void
+release(pcap_t *p)
 {
 	pcap_freecode(&p->fcode);
 	free(p->dlt_list);
@@ -52,13 +59,21 @@ core_free(pcap_t *p)
 }
 
 void
+core_free(pcap_t *p)
+{
+	core_registry_remove(p);
+	release(p);
+}
+
+void
 pcap_close(pcap_t *p)
 {
-	if (p == NULL)
+	/* NULL, or a handle closed already: nothing to do. */
+	if (p == NULL || !core_registry_remove(p))
 		return;
 	if (p->ops != NULL && p->ops->cleanup != NULL)
 		p->ops->cleanup(p);
-	core_free(p);
+	release(p);
 }
 
 int

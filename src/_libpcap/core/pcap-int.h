@@ -127,6 +127,12 @@ INTERNAL int core_read_records(pcap_t *p, int cnt, pcap_handler cb, u_char *user
 /* Install a private copy of prog as the userland filter (validated). */
 INTERNAL int core_install_userland_filter(pcap_t *p, const struct bpf_program *prog);
 
+/* ---- core/registry.c -------------------------------------------------- */
+/* The set of open handles/dumpers: add at creation (-1 on ENOMEM), remove
+   at close (1 if it was open, 0 if unknown: a second close is a no-op). */
+INTERNAL int core_registry_add(const void *obj);
+INTERNAL int core_registry_remove(const void *obj);
+
 /* ---- core/errors.c ---------------------------------------------------- */
 /* printf into an errbuf of PCAP_ERRBUF_SIZE, always terminated. */
 INTERNAL void core_fmt(char *errbuf, const char *fmt, ...)

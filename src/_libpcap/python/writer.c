@@ -4,8 +4,10 @@
  *
  * Three ways to the file:
  *  - a path: pcap_dump_open / pcap_dump_open_append; the core owns the
- *    stream.  The GIL is dropped around flush and close, and around the
- *    pcap_dump call that has probably filled the stream's buffer;
+ *    stream.  The GIL is dropped around flush and close, and around every
+ *    pcap_dump to a pipe or device (a reader may be slow); for a regular
+ *    file only around the pcap_dump that has probably filled the stream's
+ *    buffer;
  *  - a file object with a descriptor: a dup() of it under a stdio cookie
  *    stream handed to pcap_dump_fopen; the cookie's write() is the only
  *    place that blocks, so it alone drops the GIL, exactly around write(2);
@@ -21,6 +23,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Path mode: drop the GIL for the pcap_dump call after about this many
@@ -46,6 +49,7 @@ typedef struct {
 	int opened;
 	int busy;
 	int nano;
+	int may_block;		/* MODE_PATH: not a regular file */
 	int linktype, snaplen;
 	size_t pending;
 } ext_writer;
@@ -308,11 +312,15 @@ writer_close_handle(ext_writer *w, int *err)
 			Py_BEGIN_ALLOW_THREADS
 			rc = pcap_dump_flush(w->d);
 			*err = errno;
+			if (ferror(pcap_dump_file(w->d)))
+				rc = -1;
 			pcap_dump_close(w->d);
 			Py_END_ALLOW_THREADS
 		} else {
 			rc = pcap_dump_flush(w->d);
 			*err = errno;
+			if (ferror(pcap_dump_file(w->d)))
+				rc = -1;	/* an earlier write failed */
 			pcap_dump_close(w->d);
 		}
 		w->busy = 0;
@@ -399,6 +407,14 @@ writer_init(PyObject *self, PyObject *args, PyObject *kwds)
 		goto fail;
 	w->d = d;
 	w->opened = 1;
+	if (w->mode == MODE_PATH) {
+		FILE *f = pcap_dump_file(d);
+		struct stat sb;
+
+		w->may_block = f == NULL || fstat(fileno(f), &sb) < 0 ||
+			       !S_ISREG(sb.st_mode);
+		w->pending = 24;	/* the file header is in the buffer too */
+	}
 	return 0;
 fail:
 	pcap_close(w->dead);
@@ -505,7 +521,7 @@ writer_dump(ext_writer *w, int64_t sec, uint32_t nsec,
 	h.len = wirelen;
 	w->busy = 1;
 	w->pending += sizeof(h) + caplen;
-	if (w->mode == MODE_PATH && w->pending >= GIL_CHUNK) {
+	if (w->mode == MODE_PATH && (w->may_block || w->pending >= GIL_CHUNK)) {
 		w->pending = 0;
 		Py_BEGIN_ALLOW_THREADS
 		errno = 0;

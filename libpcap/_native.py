@@ -1,0 +1,70 @@
+"""The native API: the fast, Pythonic way to read and write savefiles.
+
+Everything here is implemented by the thin C extension ``libpcap._libpcap``
+over the package's own C core; this module only re-exports it (the package
+re-exports it again at top level) and documents it.
+
+``Reader(source)``
+    A pcap or pcapng savefile opened for reading, by path (``str``,
+    ``bytes``, ``os.PathLike``) or from a binary file object.  A file object
+    with a descriptor is read through a duplicate of that descriptor from
+    the object's current position; one without (``io.BytesIO``) is read
+    whole into memory first.  Timestamps are always read at nanosecond
+    precision.  Iterating yields :class:`Packet` objects; ``read(n)`` returns
+    a list (``n < 0``: the next batch of up to a few hundred packets, ``[]``
+    at end of file); ``read_buffer(n)`` returns ``(data, index)`` with one
+    ``bytes`` object for all packet bytes and a ``memoryview`` of unsigned
+    64-bit integers, four per packet (``ts_ns, caplen, wirelen, offset``),
+    creating no Python object per packet.  Attributes: ``linktype``,
+    ``snaplen``, ``swapped``, ``version``, ``datalink_name``, ``closed``.
+
+``Writer(dest, linktype=1, snaplen=262144, *, nanosecond=False, append=False)``
+    A classic pcap savefile opened for writing, to a path or a binary file
+    object (which ``close()`` leaves open).  ``write(packet)``,
+    ``write_bytes(data, ts_ns, wirelen=None)``, ``write_many(packets)``,
+    ``flush()``, ``close()``.
+
+``Packet(data, ts_ns=0, wirelen=None)``
+    One packet: ``ts_ns`` (integer nanoseconds since the epoch, never a
+    float), ``caplen``, ``wirelen``, ``data`` (``bytes``); ``ts_sec`` and
+    ``ts_frac_ns`` split the timestamp.  ``len(p)`` is ``caplen``,
+    ``bytes(p)`` is ``data`` and ``memoryview(p)`` views it without a copy.
+
+Errors are raised as :class:`PcapError` (``.code``, ``.message`` =
+libpcap's text) or its subclasses :class:`PcapFileError` and
+:class:`PcapNotSupported`.  Using a closed ``Reader``/``Writer`` raises
+``ValueError``; a call on a handle that another thread is using inside the
+core raises ``RuntimeError``.  Both handles are context managers that
+close deterministically.
+"""
+
+from __future__ import annotations
+
+from . import _libpcap
+from ._libpcap import (
+    Packet,
+    PcapError,
+    PcapFileError,
+    PcapNotSupported,
+    Reader,
+    Writer,
+)
+
+__all__ = [
+    "Packet",
+    "PcapError",
+    "PcapFileError",
+    "PcapNotSupported",
+    "Reader",
+    "Writer",
+]
+
+#: The extension's interface version this module was written against.
+_ABI_VERSION = 1
+
+if getattr(_libpcap, "ABI_VERSION", None) != _ABI_VERSION:  # pragma: no cover
+    raise ImportError(
+        "libpcap._libpcap is from another version of the package "
+        f"(ABI {getattr(_libpcap, 'ABI_VERSION', None)}, expected {_ABI_VERSION}); "
+        "rebuild it"
+    )
