@@ -45,6 +45,9 @@ class BuildWithCore(build_ext):
 
     def run(self):
         self._core_objects = None
+        # setuptools clears self.inplace while building; remember it so the
+        # plain library and headers land in the source tree too.
+        self._was_inplace = bool(self.inplace)
         super().run()
 
     def _compile_core(self):
@@ -60,7 +63,7 @@ class BuildWithCore(build_ext):
         return self._core_objects
 
     def _package_dir(self):
-        if self.inplace:
+        if getattr(self, "_was_inplace", False) or self.inplace:
             return os.path.join(HERE, "libpcap")
         return os.path.join(self.build_lib, "libpcap")
 
@@ -79,6 +82,9 @@ class BuildWithCore(build_ext):
             shutil.rmtree(incdir)
         shutil.copytree(os.path.join(SRC, "include"), incdir)
         ext.extra_objects = list(objects)
+        # Relink the extension whenever a core source or header changed.
+        ext.depends = core_sources() + glob.glob(os.path.join(SRC, "*", "*.h")) \
+            + glob.glob(os.path.join(SRC, "include", "pcap", "*.h"))
         ext.extra_compile_args = WARN + ["-O2"] + env_flags("LIBPCAP_CFLAGS")
         ext.extra_link_args = env_flags("LIBPCAP_LDFLAGS")
         super().build_extension(ext)

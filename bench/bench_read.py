@@ -21,7 +21,8 @@ Rows, in order (the first is the reference of the ratio column):
   dpkt               dpkt.pcap.Reader
   scapy              PcapReader (on a prefix of the capture, see --scapy-count)
 
-Each row runs --passes times (open to close each time) and the best pass counts.
+Each row runs --passes times (open to close each time, a new process each
+time, in rounds over all rows) and the best pass counts.
 Peers that are not installed are skipped (bench/setup_peers.sh installs them).
 Not a test: nothing here asserts a speed; the targets are reported, not enforced.
 """
@@ -197,12 +198,13 @@ LINE = re.compile(r"pass=(\d+) ns=(\d+) packets=(\d+) bytes=(\d+) sum=(\d+)")
 
 
 def run_row(row: Row) -> None:
-    log(f"bench: {row.name} ...")
+    """One pass of a row, in a new process; the best pass so far is kept."""
     try:
-        r = run(row.argv, env=row.env, timeout=ROW_TIMEOUT)
+        r = run([*row.argv, "1"], env=row.env, timeout=ROW_TIMEOUT)
     except subprocess.TimeoutExpired:
         row.skip = f"timed out after {ROW_TIMEOUT} s"
         return
+    before = len(row.passes_ns)
     for line in r.stdout.splitlines():
         if line.startswith("lib="):
             row.lib = line[4:]
@@ -215,7 +217,7 @@ def run_row(row: Row) -> None:
             if not row.best_ns or ns < row.best_ns:
                 row.best_ns = ns
             row.packets, row.bytes, row.checksum = packets, nbytes, checksum
-    if r.returncode != 0 or not row.passes_ns:
+    if r.returncode != 0 or len(row.passes_ns) == before:
         tail = (r.stderr.strip().splitlines() or [f"exit {r.returncode}"])[-1]
         row.skip = f"failed: {tail[:200]}"
 
@@ -244,14 +246,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("-p", "--passes", type=int, default=3, help="passes per row, best one counts (default 3)")
     ap.add_argument("--scapy-count", type=int, default=100_000,
                     help="scapy reads only this prefix of the capture (default 100000; 0 = whole file)")
-    ap.add_argument("--rows", help="comma-separated substrings: run only the rows whose name contains one")
+    ap.add_argument("--rows", help="comma-separated, case-sensitive substrings: run only the rows whose name "
+                    "contains one (the first row always runs), e.g. 'C,native'")
     ap.add_argument("--installed", action="store_true",
                     help="use the installed libpcap package instead of the in-place build of this checkout")
     args = ap.parse_args(argv)
 
     capture = gen_mixed.ensure(args.count)
     scapy_n = args.scapy_count if 0 < args.scapy_count < args.count else args.count
-    wanted = [w.strip().lower() for w in (args.rows or "").split(",") if w.strip()]
+    wanted = [w.strip() for w in (args.rows or "").split(",") if w.strip()]
     scapy_wanted = not wanted or any(w in "scapy" for w in wanted)
     scapy_file = gen_mixed.ensure(scapy_n) if scapy_n != args.count and scapy_wanted else capture
 
@@ -263,7 +266,6 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def _bench(args: argparse.Namespace, capture: str, scapy_file: str, scapy_n: int, tmp: str) -> int:
-    passes = str(max(1, args.passes))
     penv, oenv = base_env(), ours_env(args.installed)
     syslib = system_libpcap()
     sys_exe, sys_how = build_system_loop(tmp)
@@ -279,12 +281,12 @@ def _bench(args: argparse.Namespace, capture: str, scapy_file: str, scapy_n: int
     def py(rowname: str, key: str, f: str = capture, python: str = sys.executable,
            env: Optional[Dict[str, str]] = None, flags: Sequence[str] = (), ours_row: bool = False,
            note: str = "", skip: str = "") -> Row:
-        return Row(rowname, [python, *flags, PY_ROWS, key, f, passes], env or penv, f, ours_row, note, skip)
+        return Row(rowname, [python, *flags, PY_ROWS, key, f], env or penv, f, ours_row, note, skip)
 
     rows = [
-        Row("libpcap C", [sys_exe or "", capture, passes], penv, capture, False, "system libpcap, pcap_next_ex",
+        Row("libpcap C", [sys_exe or "", capture], penv, capture, False, "system libpcap, pcap_next_ex",
             "" if sys_exe else sys_how),
-        Row("ours C", [our_exe or "", capture, passes], penv, capture, True, "same C source, our core",
+        Row("ours C", [our_exe or "", capture], penv, capture, True, "same C source, our core",
             "" if our_exe else our_how),
         py("ours native iter", "native_iter", env=oenv, ours_row=True, note="for p in Reader(path)",
            skip=our_missing or ("" if ours.get("reader") else "libpcap.Reader not there yet")),
@@ -303,20 +305,26 @@ def _bench(args: argparse.Namespace, capture: str, scapy_file: str, scapy_n: int
            skip="" if peers.get("scapy") else "scapy not installed"),
     ]
     if args.rows:
-        wanted = [w.strip().lower() for w in args.rows.split(",") if w.strip()]
-        rows = [r for r in rows if r is rows[0] or any(w in r.name.lower() for w in wanted)]
+        wanted = [w.strip() for w in args.rows.split(",") if w.strip()]
+        rows = [r for r in rows if r is rows[0] or any(w in r.name for w in wanted)]
 
     # Reference counts per file: the system libpcap's answer (the first row's, and the scapy prefix's).
+    # Passes go in rounds (every row once, then again), so that a change in the
+    # load of this shared machine hits all rows alike rather than a few.
     ref: Dict[str, Tuple[int, int, int]] = {}
+    for rnd in range(1, max(1, args.passes) + 1):
+        log(f"bench: round {rnd}/{max(1, args.passes)}")
+        for row in rows:
+            if not row.skip:
+                log(f"bench:   {row.name}")
+                run_row(row)
     for row in rows:
-        if not row.skip:
-            run_row(row)
         if row.argv[0] in (sys_exe, our_exe) and row.argv[0]:
             row.loaded = c_row_loaded(row.argv[0])
-        if row is rows[0] and not row.skip:
-            ref[capture] = (row.packets, row.bytes, row.checksum)
+    if not rows[0].skip:
+        ref[capture] = (rows[0].packets, rows[0].bytes, rows[0].checksum)
     if sys_exe and scapy_file != capture:
-        r = Row("prefix", [sys_exe, scapy_file, "1"], penv, scapy_file, False)
+        r = Row("prefix", [sys_exe, scapy_file], penv, scapy_file, False)
         run_row(r)
         if not r.skip:
             ref[scapy_file] = (r.packets, r.bytes, r.checksum)
@@ -352,8 +360,8 @@ def report(args: argparse.Namespace, capture: str, rows: List[Row], sys_how: str
     print(f"capture: {capture} ({size / 1e6:.1f} MB)")
     print(f"machine: {_cpu()}, {os.cpu_count()} CPUs, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"Python {platform.python_version()}")
-    print(f"each row: its own process, best of {max(1, args.passes)} passes, "
-          "a pass = open, read every packet (count, caplen, one byte), close")
+    print(f"each pass: a process of its own that opens the file, reads every packet (count, caplen, one byte)"
+          f" and closes it; best of {max(1, args.passes)} passes per row, taken in rounds over all rows")
     print(f"C loops: system: {sys_how}")
     print(f"         ours:   {our_how}")
     print()
@@ -368,6 +376,11 @@ def report(args: argparse.Namespace, capture: str, rows: List[Row], sys_how: str
         ratio = f"{row.pps / ref:.2f}x" if ref else "-"
         notes = row.note + (f"  !! {row.problem.strip()}" if row.problem else "")
         print(f"{row.name:<20} {row.packets:>10,} {row.best_ns / 1e9:>9.3f} {row.pps:>12,.0f} {ratio:>7}  {notes}")
+    print()
+    print("all passes (seconds):")
+    for row in rows:
+        if not row.skip:
+            print(f"  {row.name:<18} " + " ".join(f"{ns / 1e9:.3f}" for ns in row.passes_ns))
     print()
     print("libraries:")
     for row in rows:

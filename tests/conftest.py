@@ -24,6 +24,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import resource
 import shlex
 import shutil
@@ -44,9 +45,11 @@ SYSTEM_HEADER = Path("/usr/include/pcap/pcap.h")
 RUN_TIMEOUT = 300
 
 # Environment variables that would let a compiler pick up other headers or
-# libraries than the ones we name.
+# libraries than the ones we name, or preload a sanitizer runtime (a
+# sanitizer build's test run preloads it for the Python process; the
+# compiler and the oracle must not inherit it).
 _COMPILER_ENV = ("CPATH", "C_INCLUDE_PATH", "LIBRARY_PATH", "LD_LIBRARY_PATH",
-                 "CFLAGS", "LDFLAGS", "PKG_CONFIG_PATH")
+                 "CFLAGS", "LDFLAGS", "PKG_CONFIG_PATH", "LD_PRELOAD")
 
 _SUMMARY: List[str] = []
 
@@ -98,10 +101,23 @@ def env_flags(name: str) -> List[str]:
     return shlex.split(os.environ.get(name, ""))
 
 
-def sanitizer_build() -> bool:
-    """Whether the core is built with sanitizers (LIBPCAP_CFLAGS)."""
-    return any(f.startswith("-fsanitize") for f in
-               env_flags("LIBPCAP_CFLAGS") + env_flags("LIBPCAP_LDFLAGS"))
+def sanitizer_flags() -> List[str]:
+    """Sanitizer flags the core was built with, as the environment tells
+    (LIBPCAP_CFLAGS/LDFLAGS while building, SAN_CFLAGS in CI's test run)."""
+    flags = []
+    for name in ("LIBPCAP_CFLAGS", "LIBPCAP_LDFLAGS", "SAN_CFLAGS"):
+        for f in env_flags(name):
+            if f.startswith(("-fsanitize", "-fno-sanitize")) and f not in flags:
+                flags.append(f)
+    return flags
+
+
+def uses_sanitizer(binary: Path) -> bool:
+    """Whether ``binary`` or a library it loads has a sanitizer runtime."""
+    proc = subprocess.run(["ldd", str(binary)], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, env=clean_env(), timeout=60)
+    text = proc.stdout.decode("utf-8", "replace")
+    return any(name in text for name in ("libasan", "libubsan", "libtsan"))
 
 
 @pytest.fixture(scope="session")
@@ -116,10 +132,13 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Tools:
     """The reader and copy programs of one build (oracle or ours)."""
 
-    def __init__(self, kind: str, reader: Path, copy: Path) -> None:
+    def __init__(self, kind: str, reader: Path, copy: Path,
+                 env: Optional[Dict[str, str]] = None) -> None:
         self.kind = kind
         self.reader = reader
         self.copy = copy
+        self.env = env  # None: inherit ours (sanitizer options and all)
+        self.sanitized = uses_sanitizer(reader)
 
     def read(self, files: Sequence[Path], options: Sequence[str] = (),
              workdir: Optional[Path] = None,
@@ -133,13 +152,13 @@ class Tools:
         """
         listing = "".join(f"{f}\n" for f in files)
         limit = None
-        if memory_limit is not None and not sanitizer_build():
+        if memory_limit is not None and not self.sanitized:
             def limit() -> None:
                 resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
         proc = subprocess.run(
             [str(self.reader), *options, "-l", "-"], input=listing.encode(),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=RUN_TIMEOUT,
-            cwd=workdir, preexec_fn=limit)
+            cwd=workdir, preexec_fn=limit, env=self.env)
         return self._parse(proc, len(files), "reader")
 
     def copy_many(self, pairs: Sequence[Tuple[Path, Path]],
@@ -150,7 +169,7 @@ class Tools:
         proc = subprocess.run(
             [str(self.copy), *options, "-l", "-"], input=listing.encode(),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=RUN_TIMEOUT,
-            cwd=workdir)
+            cwd=workdir, env=self.env)
         return self._parse(proc, len(pairs), "copy")
 
     def _parse(self, proc: "subprocess.CompletedProcess[bytes]", n: int,
@@ -181,8 +200,15 @@ def compile_c(sources: Sequence[Path], output: Path, cflags: Sequence[str],
     out = proc.stdout.decode("utf-8", "replace")
     if proc.returncode != 0:
         raise AssertionError(f"compile failed: {shlex.join(cmd)}\n{out}")
-    if "warning" in out:
+    if compiler_warnings(out):
         raise AssertionError(f"compile warnings: {shlex.join(cmd)}\n{out}")
+
+
+def compiler_warnings(output: str) -> List[str]:
+    """The compiler's warning lines (the linker's, e.g. about a sanitizer
+    runtime's use of tmpnam, are not about the code compiled)."""
+    return [line for line in output.splitlines()
+            if "warning" in line and not re.match(r"^\S*ld(\.\w+)?: ", line)]
 
 
 @pytest.fixture(scope="session")
@@ -203,7 +229,7 @@ def oracle(build_dir: Path) -> Tools:
             if "cannot find -lpcap" in str(exc):
                 pytest.skip("system libpcap library missing: no test oracle")
             raise
-    return Tools("oracle", built["reader"], built["copy"])
+    return Tools("oracle", built["reader"], built["copy"], env=clean_env())
 
 
 def _python_flags(pkg: Path, option: str) -> Optional[List[str]]:
@@ -267,8 +293,9 @@ def ours(build_dir: Path, ours_package: Path,
     out = build_dir / "ours"
     out.mkdir(exist_ok=True)
     built = {}
-    # A sanitizer build of the core needs its runtime in the program too.
-    extra = env_flags("LIBPCAP_CFLAGS") + env_flags("LIBPCAP_LDFLAGS")
+    # A sanitizer build of the core needs its runtime in the program too
+    # (first in the list of libraries, which linking with the flags does).
+    extra = sanitizer_flags()
     for name, src in ORACLE_SOURCES.items():
         built[name] = out / name
         compile_c([src], built[name], cflags, libs, extra)

@@ -295,16 +295,16 @@ def test_no_leaks_in_repeated_use(tmp_path):
     bad = tmp_path / "bad.pcap"
     bad.write_bytes(b"\x00" * 100)
     out = tmp_path / "o.pcap"
-    for _ in range(200):  # warm caches, interned strings, free lists
+    for _ in range(100):  # warm caches, interned strings, free lists
         exercise(path, bad, out)
     gc.collect()
     fds = open_fds()
     refs = (sys.getrefcount(Packet), sys.getrefcount(Reader), sys.getrefcount(Writer),
             sys.getrefcount(PcapError))
-    passes = 800
+    passes = 400
     tracemalloc.start()
     try:
-        for _ in range(200):  # free lists refill under tracing
+        for _ in range(100):  # free lists refill under tracing
             exercise(path, bad, out)
         gc.collect()
         before = tracemalloc.get_traced_memory()[0]

@@ -224,6 +224,27 @@ def test_damaged_files_native_api(oracle: Tools, native: Any, mutated: Variants)
     compare_cases("damaged files: native API vs master", cases, got, expected, keys)
 
 
+@pytest.fixture(scope="module")
+def mutated_corpus(conformance: Conformance,
+                   tmp_path_factory: pytest.TempPathFactory) -> Variants:
+    """Damaged copies of every 20th capture of the tcpdump corpus (real
+    files: many link types, pcapng options, odd records)."""
+    files = conformance.files("corpus/tcpdump")[::20]
+    bases = [gen.Case(p.name, p.read_bytes(), "corpus file") for p in files]
+    directory = tmp_path_factory.mktemp("corpus-mutants")
+    return directory, gen.write_cases(directory, gen.mutants(bases, 2000, seed=2))
+
+
+def test_damaged_corpus_files_c_library(oracle: Tools, ours: Tools,
+                                        mutated_corpus: Variants) -> None:
+    directory, cases = mutated_corpus
+    files = [directory / c.name for c in cases]
+    expected = [master_view(r, c.data) for c, r in zip(cases, oracle.read(files, ["-n"]))]
+    got = ours.read(files, ["-n"], memory_limit=512 << 20)
+    compare_cases("damaged corpus files (nano): C library vs master", cases, got,
+                  expected)
+
+
 def test_generator_covers_the_task() -> None:
     """The variants the task lists are all generated (a guard against a
     generator edit silently dropping a family)."""

@@ -75,6 +75,18 @@ vm_ld16(const u_char *p)
 #define VM_TABLE_DEFAULTS_END _Pragma("GCC diagnostic pop")
 #endif
 
+/*
+ * Attributes of an interpreter function.  noinline: a function whose label
+ * addresses sit in a static table must exist exactly once.  With GCC,
+ * no-crossjumping keeps each handler's own dispatch jump: merged into one
+ * shared jump, every dispatch would look alike to the branch predictor.
+ */
+#if defined(__clang__) || !defined(__GNUC__)
+#define VM_INTERPRETER __attribute__((noinline))
+#else
+#define VM_INTERPRETER __attribute__((noinline, optimize("no-crossjumping")))
+#endif
+
 /* Opcode table: nonzero for the 49 opcodes the machine defines. */
 INTERNAL extern const uint8_t vm_known_code[256];
 

@@ -37,6 +37,7 @@ core_alloc(char *errbuf)
 		return NULL;
 	}
 	p->fd = -1;
+	p->selectable_fd = -1;
 	p->opt.timeout = 0;
 	p->opt.buffer_size = 0;
 	p->opt.promisc = 0;

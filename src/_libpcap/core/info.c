@@ -79,7 +79,7 @@ pcap_fileno(pcap_t *p)
 int
 pcap_get_selectable_fd(pcap_t *p)
 {
-	return p->fd;
+	return p->selectable_fd;
 }
 
 const struct timeval *

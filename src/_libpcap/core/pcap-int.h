@@ -86,7 +86,8 @@ struct pcap {
 	int version_minor;
 	FILE *rfile;
 
-	int fd;				/* selectable descriptor or -1 */
+	int fd;				/* pcap_fileno: capture socket, or -1 */
+	int selectable_fd;		/* pcap_get_selectable_fd, or -1 */
 	int bufsize;			/* pcap_bufsize */
 	pcap_direction_t direction;
 

@@ -12,6 +12,32 @@
  */
 #include "native.h"
 
+/* Attribute names interned, so CPython's type cache keeps one copy. */
+static int
+set_attr(PyObject *self, const char *name, PyObject *value)
+{
+	PyObject *key = PyUnicode_InternFromString(name);
+	int rc;
+
+	if (key == NULL)
+		return -1;
+	rc = PyObject_SetAttr(self, key, value);
+	Py_DECREF(key);
+	return rc;
+}
+
+static PyObject *
+get_attr(PyObject *self, const char *name)
+{
+	PyObject *key = PyUnicode_InternFromString(name), *v;
+
+	if (key == NULL)
+		return NULL;
+	v = PyObject_GetAttr(self, key);
+	Py_DECREF(key);
+	return v;
+}
+
 /* PcapError(message="", code=PCAP_ERROR): args stay (message,) so that
    str(exc) is libpcap's text. */
 static int
@@ -37,12 +63,12 @@ pcaperror_init(PyObject *self, PyObject *args, PyObject *kwds)
 	Py_DECREF(base_args);
 	if (rc < 0)
 		goto fail;
-	if (PyObject_SetAttrString(self, "message", message) < 0)
+	if (set_attr(self, "message", message) < 0)
 		goto fail;
 	code_obj = PyLong_FromLong(code);
 	if (code_obj == NULL)
 		goto fail;
-	rc = PyObject_SetAttrString(self, "code", code_obj);
+	rc = set_attr(self, "code", code_obj);
 	Py_DECREF(code_obj);
 	Py_DECREF(message);
 	return rc;
@@ -58,10 +84,10 @@ pcaperror_reduce(PyObject *self, PyObject *unused)
 	PyObject *message, *code, *res;
 
 	(void)unused;
-	message = PyObject_GetAttrString(self, "message");
+	message = get_attr(self, "message");
 	if (message == NULL)
 		return NULL;
-	code = PyObject_GetAttrString(self, "code");
+	code = get_attr(self, "code");
 	if (code == NULL) {
 		Py_DECREF(message);
 		return NULL;

@@ -13,18 +13,18 @@
 #include <unistd.h>
 
 static int
-is_pathlike(PyObject *obj)
+is_pathlike(ext_state *st, PyObject *obj)
 {
 	return PyUnicode_Check(obj) || PyBytes_Check(obj) ||
-	       PyObject_HasAttrString((PyObject *)Py_TYPE(obj), "__fspath__");
+	       PyObject_HasAttr((PyObject *)Py_TYPE(obj), st->s_fspath);
 }
 
 /* obj.fileno() as an int, or -1 when the object has no descriptor (the
    exceptions file objects use to say so are swallowed); -2 on error. */
 static int
-object_fileno(PyObject *obj)
+object_fileno(ext_state *st, PyObject *obj)
 {
-	PyObject *r = PyObject_CallMethod(obj, "fileno", NULL);
+	PyObject *r = PyObject_CallMethodNoArgs(obj, st->s_fileno);
 	long fd;
 
 	if (r == NULL) {
@@ -46,9 +46,9 @@ object_fileno(PyObject *obj)
 
 /* obj.tell(), or -1 when the stream cannot tell (a pipe); -2 on error. */
 static long long
-object_tell(PyObject *obj)
+object_tell(ext_state *st, PyObject *obj)
 {
-	PyObject *r = PyObject_CallMethod(obj, "tell", NULL);
+	PyObject *r = PyObject_CallMethodNoArgs(obj, st->s_tell);
 	long long pos;
 
 	if (r == NULL) {
@@ -70,20 +70,20 @@ int
 ext_classify(ext_state *st, PyObject *obj, int writing, ext_src_kind *kind,
 	     PyObject **path, int *fd)
 {
-	const char *needed = writing ? "write" : "read";
+	PyObject *needed = writing ? st->s_write : st->s_read;
 	long long pos;
 	int ofd, nfd, is_text;
 
-	if (is_pathlike(obj)) {
+	if (is_pathlike(st, obj)) {
 		if (!PyUnicode_FSConverter(obj, path))
 			return -1;
 		*kind = EXT_SRC_PATH;
 		return 0;
 	}
-	if (!PyObject_HasAttrString(obj, needed)) {
+	if (!PyObject_HasAttr(obj, needed)) {
 		PyErr_Format(PyExc_TypeError,
 			     "expected a path or a binary file object with "
-			     "%s(), not %.200s", needed, Py_TYPE(obj)->tp_name);
+			     "%U(), not %.200s", needed, Py_TYPE(obj)->tp_name);
 		return -1;
 	}
 	is_text = PyObject_IsInstance(obj, st->TextIOBase);
@@ -95,22 +95,22 @@ ext_classify(ext_state *st, PyObject *obj, int writing, ext_src_kind *kind,
 				"stream (open the file with 'rb'/'wb')");
 		return -1;
 	}
-	if (writing && PyObject_HasAttrString(obj, "flush")) {
+	if (writing && PyObject_HasAttr(obj, st->s_flush)) {
 		/* Bytes still in the object's own buffer go first. */
-		PyObject *r = PyObject_CallMethod(obj, "flush", NULL);
+		PyObject *r = PyObject_CallMethodNoArgs(obj, st->s_flush);
 
 		if (r == NULL)
 			return -1;
 		Py_DECREF(r);
 	}
-	ofd = object_fileno(obj);
+	ofd = object_fileno(st, obj);
 	if (ofd == -2)
 		return -1;
 	if (ofd == -1) {
 		*kind = EXT_SRC_OBJECT;
 		return 0;
 	}
-	pos = object_tell(obj);
+	pos = object_tell(st, obj);
 	if (pos == -2)
 		return -1;
 	nfd = fcntl(ofd, F_DUPFD_CLOEXEC, 0);

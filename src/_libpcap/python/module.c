@@ -91,6 +91,14 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->PcapFileError);
 	Py_VISIT(st->PcapNotSupported);
 	Py_VISIT(st->TextIOBase);
+	Py_VISIT(st->s_fspath);
+	Py_VISIT(st->s_read);
+	Py_VISIT(st->s_write);
+	Py_VISIT(st->s_fileno);
+	Py_VISIT(st->s_tell);
+	Py_VISIT(st->s_flush);
+	Py_VISIT(st->s_cast);
+	Py_VISIT(st->s_Q);
 	return 0;
 }
 
@@ -106,6 +114,14 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->PcapFileError);
 	Py_CLEAR(st->PcapNotSupported);
 	Py_CLEAR(st->TextIOBase);
+	Py_CLEAR(st->s_fspath);
+	Py_CLEAR(st->s_read);
+	Py_CLEAR(st->s_write);
+	Py_CLEAR(st->s_fileno);
+	Py_CLEAR(st->s_tell);
+	Py_CLEAR(st->s_flush);
+	Py_CLEAR(st->s_cast);
+	Py_CLEAR(st->s_Q);
 	return 0;
 }
 
@@ -128,6 +144,18 @@ module_exec(PyObject *m)
 	Py_DECREF(io);
 	if (st->TextIOBase == NULL)
 		return -1;
+#define INTERN(field, text)                                                  \
+	if ((st->field = PyUnicode_InternFromString(text)) == NULL)          \
+		return -1
+	INTERN(s_fspath, "__fspath__");
+	INTERN(s_read, "read");
+	INTERN(s_write, "write");
+	INTERN(s_fileno, "fileno");
+	INTERN(s_tell, "tell");
+	INTERN(s_flush, "flush");
+	INTERN(s_cast, "cast");
+	INTERN(s_Q, "Q");
+#undef INTERN
 
 	if (ext_errors_init(m, st) < 0 || ext_packet_init_type(m, st) < 0 ||
 	    ext_reader_init_type(m, st) < 0 || ext_writer_init_type(m, st) < 0)

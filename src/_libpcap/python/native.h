@@ -74,6 +74,10 @@ typedef struct {
 	PyObject *PcapFileError;	/* savefile open/read/write errors */
 	PyObject *PcapNotSupported;	/* engine not there (yet) */
 	PyObject *TextIOBase;		/* io.TextIOBase, to reject text files */
+	/* Interned attribute names: a fresh string per call would also fill
+	   CPython's type attribute cache with copies. */
+	PyObject *s_fspath, *s_read, *s_write, *s_fileno, *s_tell, *s_flush;
+	PyObject *s_cast, *s_Q;
 } ext_state;
 
 extern struct PyModuleDef ext_module_def;

@@ -322,7 +322,7 @@ open_fd(ext_reader *r, int fd)
 static pcap_t *
 open_object(ext_reader *r, PyObject *obj)
 {
-	PyObject *content = PyObject_CallMethod(obj, "read", NULL), *b;
+	PyObject *content = PyObject_CallMethodNoArgs(obj, r->st->s_read), *b;
 	FILE *fp;
 
 	if (content == NULL)
@@ -607,7 +607,7 @@ reader_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 	Py_CLEAR(index);
 	if (view == NULL)
 		goto fail;
-	res = PyObject_CallMethod(view, "cast", "s", "Q");
+	res = PyObject_CallMethodOneArg(view, r->st->s_cast, r->st->s_Q);
 	Py_DECREF(view);
 	if (res == NULL)
 		goto fail;

@@ -108,7 +108,7 @@ object_cookie_write(void *cookie, const char *buf, size_t size)
 					      (Py_ssize_t)(size - done));
 		if (b == NULL)
 			goto fail;
-		res = PyObject_CallMethod(w->target, "write", "O", b);
+		res = PyObject_CallMethodOneArg(w->target, w->st->s_write, b);
 		Py_DECREF(b);
 		if (res == NULL)
 			goto fail;
@@ -694,8 +694,8 @@ writer_flush(PyObject *self, PyObject *unused)
 	w->busy = 0;
 	if (rc < 0 || w->exc.type != NULL)
 		return raise_write_error(w, err);
-	if (w->mode == MODE_OBJECT && PyObject_HasAttrString(w->target, "flush")) {
-		PyObject *r = PyObject_CallMethod(w->target, "flush", NULL);
+	if (w->mode == MODE_OBJECT && PyObject_HasAttr(w->target, w->st->s_flush)) {
+		PyObject *r = PyObject_CallMethodNoArgs(w->target, w->st->s_flush);
 
 		if (r == NULL)
 			return NULL;
@@ -723,8 +723,8 @@ writer_close(PyObject *self, PyObject *unused)
 		Py_XDECREF(target);
 		return raise_write_error(w, err);
 	}
-	if (target != NULL && PyObject_HasAttrString(target, "flush")) {
-		PyObject *r = PyObject_CallMethod(target, "flush", NULL);
+	if (target != NULL && PyObject_HasAttr(target, w->st->s_flush)) {
+		PyObject *r = PyObject_CallMethodNoArgs(target, w->st->s_flush);
 
 		Py_DECREF(target);
 		if (r == NULL)

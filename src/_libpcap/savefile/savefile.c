@@ -138,7 +138,7 @@ sf_open_fp(FILE *fp, u_int precision, int owns_fp, char *errbuf)
 	st->owns_fp = owns_fp;
 	p->priv = st;
 	p->rfile = fp;
-	p->fd = fileno(fp);
+	p->selectable_fd = fileno(fp);	/* pcap_fileno stays -1 for files */
 	p->opt.tstamp_precision = (int)precision;
 	p->tstamp_precision = (int)precision;
 	p->activated = 1;
