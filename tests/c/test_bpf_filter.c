@@ -251,8 +251,8 @@ test_jumps(void)
 		};
 
 		CHECK_RUN(p, 64, 64, 1);
-		p[0].k = 0x0c0d;	/* pkt[12..13] */
-		p[1].k = 0;
+		p[1].k = 0;		/* now through the load: pkt[12..13] */
+		p[3].k = 0x0c0d;
 		CHECK_RUN(p, 64, 64, 1);
 		p[0].k = 7;
 		p[1].k = 1;
@@ -283,13 +283,13 @@ test_scratch_memory(void)
 	/* Words never stored read as zero (libpcap 1.10: stack garbage). */
 	struct bpf_insn unset[] = {
 		S(BPF_LD|BPF_IMM, 1), S(BPF_LDX|BPF_MEM, 7),
-		S(BPF_ALU|BPF_ADD|BPF_X, 0), S(BPF_LD|BPF_MEM, 3),
+		S(BPF_ALU|BPF_ADD|BPF_X, 0), S(BPF_LDX|BPF_MEM, 3),
 		S(BPF_ALU|BPF_ADD|BPF_X, 0), RET_A,
 	};
 	/* ...in every run, whatever an earlier run stored. */
 	struct bpf_insn dirty[] = {
-		S(BPF_LD|BPF_MEM, 4), J(BPF_JMP|BPF_JEQ|BPF_K, 0, 0, 2),
-		S(BPF_LD|BPF_IMM, 99), S(BPF_ST, 4), RET_A,
+		S(BPF_LD|BPF_MEM, 4), J(BPF_JMP|BPF_JEQ|BPF_K, 0, 0, 3),
+		S(BPF_LD|BPF_IMM, 99), S(BPF_ST, 4), RET_A, S(BPF_RET|BPF_K, 7),
 	};
 	struct bpf_insn bad[] = { S(BPF_LD|BPF_MEM, 16), RET_A };
 

@@ -31,7 +31,9 @@
  *   -q (print packet digests only: caplen, len, ts, first 64 bytes)
  *   -r (rfmon)  -O (open with pcap_open_live instead of create/activate)
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -167,7 +169,11 @@ cmd_lookupdev(void)
 	char *dev;
 
 	errbuf[0] = '\0';
+	/* Deprecated, still part of the API under test. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 	dev = pcap_lookupdev(errbuf);
+#pragma GCC diagnostic pop
 	printf("{\"device\":");
 	json_str(dev);
 	printf(",\"error\":");

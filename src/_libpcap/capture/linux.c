@@ -123,6 +123,7 @@ release(pcap_t *p)
 	if (p->fd >= 0)
 		close(p->fd);
 	p->fd = -1;
+	p->selectable_fd = -1;
 	free(p->dlt_list);
 	p->dlt_list = NULL;
 	p->dlt_count = 0;
@@ -409,6 +410,7 @@ lnx_activate(pcap_t *p)
 		goto fail;
 	}
 	p->tstamp_precision = p->opt.tstamp_precision;
+	p->selectable_fd = p->fd;
 	p->ops = &lnx_live_ops;
 	return status;
 
