@@ -8,15 +8,17 @@ then the network and transport headers, e.g.::
 192.0.2.10.51000 > 198.51.100.80.80: Flags [S], seq 1000000, win 502, \
 options [mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7], length 0
 
-It knows Ethernet (with 802.1Q tags and LLC/SNAP), Linux cooked headers (SLL
-and SLL2), BSD loopback (NULL and LOOP) and raw IP links; ARP, IPv4 and IPv6
-(with extension headers); TCP, UDP, ICMP and ICMPv6.  Application protocols
-are not decoded.  Other link types print their name and the lengths.  When the
-wire length and the captured length differ the link part says both
-(``length 1514 (caplen 96)``), and a header cut short by the capture ends the
-line with a tcpdump-style marker such as ``[|tcp]``.  Any input, however
-short or malformed, gives a line: the parsers check every length before
-reading, and the recursion depth is fixed by the code.
+It knows Ethernet (with 802.1Q tags and LLC/SNAP), Linux cooked headers
+(SLL and SLL2), BSD loopback (NULL and LOOP), Cisco HDLC and raw IP links;
+ARP, IPv4 and IPv6 (with extension headers); TCP, UDP, ICMP and ICMPv6.
+Application protocols are not decoded.  Other link types print their name
+and the lengths.  Where tcpdump says more (it decodes far more protocols) or
+differently, this module keeps to one rule: the link part always gives the
+wire length, plus the captured length when the two differ
+(``length 1514 (caplen 96)``), raw IP links say ``raw IPv4``, and a header
+cut short by the capture ends the line with a tcpdump-style marker such as
+``[|tcp]``.  Any input, however short or malformed, gives a line: the
+parsers check every length before reading, and nesting is bounded.
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ DLT_LINUX_SLL = 113
 DLT_IPV4 = 228
 DLT_IPV6 = 229
 DLT_LINUX_SLL2 = 276
+DLT_C_HDLC = 104
 
 ETHERTYPE_IPV4 = 0x0800
 ETHERTYPE_ARP = 0x0806
@@ -60,7 +63,9 @@ _ETHERTYPE_NAMES: Dict[int, str] = {
     0x888E: "EAPOL",
     0x88A8: "802.1Q-QinQ",
     0x88CC: "LLDP",
+    0x88E5: "802.1AE MACsec",
     0x88F7: "PTP",
+    0x894F: "NSH",
     0x9000: "Loopback",
     0x9100: "802.1Q-9100",
 }
@@ -173,16 +178,21 @@ def _ethertype_payload(out: List[str], etype: int, data: bytes, off: int, wirele
         _need(data, off + 4, "vlan")
         tci = _u16(data, off)
         etype = _u16(data, off + 2)
-        out.append("vlan %d, p %d%s, %s" % (tci & 0x0FFF, tci >> 13, ", DEI" if tci & 0x1000 else "",
-                                            _ethertype(etype)))
+        vlan = "vlan %d, p %d%s, " % (tci & 0x0FFF, tci >> 13, ", DEI" if tci & 0x1000 else "")
         off += 4
+        if etype <= 1500:  # a length: an 802.3 frame with an LLC header
+            out.append(vlan + "802.3, ")
+            _llc(out, data, off, wirelen, follow_snap=False)
+            return
+        out.append(vlan + _ethertype(etype))
         if not _ethertype_known(etype):
             return
         out.append(", ")
     _ETHERTYPE_PAYLOADS[etype](out, data, off, wirelen - off)
 
 
-def _llc(out: List[str], data: bytes, off: int, wirelen: int) -> None:
+def _llc(out: List[str], data: bytes, off: int, wirelen: int, follow_snap: bool = True) -> None:
+    """An 802.2 LLC header; follow_snap=False stops SNAP <-> 802.1Q nesting."""
     _need(data, off + 3, "llc")
     dsap, ssap, ctrl = data[off], data[off + 1], data[off + 2]
     if dsap == 0xAA and ssap == 0xAA and ctrl == 0x03:
@@ -191,7 +201,7 @@ def _llc(out: List[str], data: bytes, off: int, wirelen: int) -> None:
         etype = _u16(data, off + 6)
         if oui == 0:
             out.append("LLC/SNAP, %s" % _ethertype(etype))
-            if _ethertype_known(etype):
+            if follow_snap and _ethertype_known(etype):
                 out.append(": ")
                 _ethertype_payload(out, etype, data, off + 8, wirelen)
         else:
@@ -234,6 +244,15 @@ def _linux_sll2(out: List[str], data: bytes, wirelen: int) -> None:
     out.append("%3s ifindex %d %s" % (_SLL_PKTTYPES.get(pkttype, str(pkttype)), ifindex,
                                       _sll_address(data, 12, halen)))
     _sll_protocol(out, proto, data, 20, wirelen)
+
+
+def _c_hdlc(out: List[str], data: bytes, wirelen: int) -> None:
+    if len(data) < 4:
+        _link_truncated(out, "chdlc", data, wirelen)
+        return
+    address = {0x0F: "unicast", 0x8F: "bcast"}.get(data[0], "0x%02x" % data[0])
+    out.append(address + ", ")
+    _ethertype_link(out, _u16(data, 2), data, 4, wirelen)
 
 
 def _bsd_loopback(out: List[str], family: int, data: bytes, wirelen: int) -> None:
@@ -293,6 +312,7 @@ _LINK_PRINTERS: Dict[int, _LinkPrinter] = {
     DLT_IPV4: lambda out, data, wirelen: _raw(out, data, wirelen, 4),
     DLT_IPV6: lambda out, data, wirelen: _raw(out, data, wirelen, 6),
     DLT_LINUX_SLL2: _linux_sll2,
+    DLT_C_HDLC: _c_hdlc,
 }
 
 
@@ -300,33 +320,35 @@ _LINK_PRINTERS: Dict[int, _LinkPrinter] = {
 # Network layers.  `off` is where the header starts in `data`; `wire` is how
 # many bytes the packet had on the wire from there on.
 
+_ARP_OPS: Dict[int, str] = {1: "Request", 2: "Reply", 3: "Reverse Request", 4: "Reverse Reply",
+                             8: "Inverse Request", 9: "Inverse Reply"}
+
+
 def _arp(out: List[str], data: bytes, off: int, wire: int) -> None:
     _need(data, off + 8, "arp")
     htype, ptype, hlen, plen, op = struct.unpack_from("!HHBBH", data, off)
-    _need(data, off + 8 + 2 * (hlen + plen), "arp")
+    if ptype != ETHERTYPE_IPV4 or plen != 4 or hlen == 0 or op not in _ARP_OPS:
+        # Not the ARP of IPv4 this printer knows: say what it is.
+        out.append("hardware type %d (len %d), protocol 0x%04x (len %d), opcode %d, length %d"
+                   % (htype, hlen, ptype, plen, op, wire))
+        return
+    _need(data, off + 8 + 2 * (hlen + 4), "arp")
     p = off + 8
-    sha, spa = data[p:p + hlen], data[p + hlen:p + hlen + plen]
-    p += hlen + plen
-    tha, tpa = data[p:p + hlen], data[p + hlen:p + hlen + plen]
-
-    def proto_addr(addr: bytes) -> str:
-        return _ip4(addr) if ptype == ETHERTYPE_IPV4 and plen == 4 else _mac(addr)
-
+    sha, spa = data[p:p + hlen], _ip4(data[p + hlen:p + hlen + 4])
+    p += hlen + 4
+    tha, tpa = data[p:p + hlen], _ip4(data[p + hlen:p + hlen + 4])
     if op == 1:
-        text = "Request who-has %s" % proto_addr(tpa)
-        if any(tha):
-            text += " (%s)" % _mac(tha)
-        text += " tell %s" % proto_addr(spa)
+        text = "Request who-has %s%s tell %s" % (tpa, " (%s)" % _mac(tha) if any(tha) else "", spa)
     elif op == 2:
-        text = "Reply %s is-at %s" % (proto_addr(spa), _mac(sha))
+        text = "Reply %s is-at %s" % (spa, _mac(sha))
     elif op == 3:
         text = "Reverse Request who-is %s tell %s" % (_mac(tha), _mac(sha))
     elif op == 4:
-        text = "Reverse Reply %s at %s" % (_mac(tha), proto_addr(tpa))
+        text = "Reverse Reply %s at %s" % (_mac(tha), tpa)
+    elif op == 8:
+        text = "Inverse Request who-is %s tell %s" % (_mac(tha), _mac(sha))
     else:
-        text = "ARP opcode %d" % op
-    if htype != 1 and op in (1, 2, 3, 4):
-        text = "hardware type %d, %s" % (htype, text)
+        text = "Inverse Reply %s at %s" % (_mac(sha), spa)
     out.append("%s, length %d" % (text, wire))
 
 
@@ -363,7 +385,7 @@ def _ipv4(out: List[str], data: bytes, off: int, wire: int) -> None:
 
 
 # Extension headers walked to reach the transport header, by next-header value.
-_IPV6_EXT_NAMES: Dict[int, str] = {0: "HBH", 43: "RT", 51: "AH", 60: "DSTOPT"}
+_IPV6_EXT_NAMES: Dict[int, str] = {0: "HBH", 43: "RT6", 51: "AH", 60: "DSTOPT"}
 IPPROTO_FRAGMENT = 44
 IPPROTO_NONE = 59
 
@@ -606,7 +628,7 @@ def _icmp_inner(seg: bytes, proto: str) -> Tuple[str, int, int]:
 
 def _icmp(out: List[str], seg: bytes, seglen: int) -> None:
     out.append("ICMP ")
-    _need(seg, 4, "icmp")
+    _need(seg, 2, "icmp")
     itype, code = seg[0], seg[1]
     if itype in (0, 8, 13, 14):
         _need(seg, 8, "icmp")
@@ -646,7 +668,7 @@ _ICMP6_NAMES: Dict[int, str] = {130: "multicast listener query", 131: "multicast
 
 def _icmp6(out: List[str], seg: bytes, seglen: int) -> None:
     out.append("ICMP6, ")
-    _need(seg, 4, "icmp6")
+    _need(seg, 2, "icmp6")
     itype, code = seg[0], seg[1]
     if itype in (1, 3):
         # Errors quote the offending packet: its IPv6 header starts at 8.
@@ -681,7 +703,7 @@ def _icmp6(out: List[str], seg: bytes, seglen: int) -> None:
         _need(seg, 40, "icmp6")
         text = "redirect, %s to %s" % (_ip6(seg[24:40]), _ip6(seg[8:24]))
     else:
-        text = _ICMP6_NAMES.get(itype, "type-#%d" % itype)
+        text = _ICMP6_NAMES.get(itype, "unknown icmp6 type (%d)" % itype)
     out.append("%s, length %d" % (text, seglen))
 
 

@@ -8,8 +8,9 @@ re-exports it again at top level) and documents it.
     A pcap or pcapng savefile opened for reading, by path (``str``,
     ``bytes``, ``os.PathLike``) or from a binary file object.  A file object
     with a descriptor is read through a duplicate of that descriptor from
-    the object's current position; one without (``io.BytesIO``) is read
-    whole into memory first.  Timestamps are always read at nanosecond
+    the object's current position (they share the file offset: the object's
+    position afterwards is unspecified, and the Reader never closes it); one
+    without (``io.BytesIO``) is read whole into memory first.  Timestamps are always read at nanosecond
     precision.  Iterating yields :class:`Packet` objects; ``read(n)`` returns
     a list (``n < 0``: the next batch of up to a few hundred packets, ``[]``
     at end of file); ``read_buffer(n)`` returns ``(data, index)`` with one
@@ -20,7 +21,8 @@ re-exports it again at top level) and documents it.
 
 ``Writer(dest, linktype=1, snaplen=262144, *, nanosecond=False, append=False)``
     A classic pcap savefile opened for writing, to a path or a binary file
-    object (which ``close()`` leaves open).  ``write(packet)``,
+    object (which ``close()`` leaves open); ``"-"`` is standard output
+    (``sys.stdout.buffer``), also left open.  ``write(packet)``,
     ``write_bytes(data, ts_ns, wirelen=None)``, ``write_many(packets)``,
     ``flush()``, ``close()``.
 

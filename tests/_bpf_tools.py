@@ -17,11 +17,30 @@ import shlex
 import shutil
 import subprocess
 
-__all__ = ["ROOT", "Insn", "AsmError", "assemble", "programs_text",
-           "build_ours_runner", "build_oracle", "have_system_libpcap"]
+__all__ = ["ROOT", "Insn", "AsmError", "assemble", "programs_text", "conformance_dir",
+           "clean_env", "build_ours_runner", "build_oracle", "have_system_libpcap"]
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BPF_SRC = ROOT / "src" / "_libpcap" / "bpf"
+
+# What a compiler or the oracle must not inherit: variables that would make
+# it pick up other headers or libraries, or preload a sanitizer runtime (a
+# sanitizer run of the suite preloads one into the Python process).
+_INHERITED_BUILD_ENV = ("CPATH", "C_INCLUDE_PATH", "LIBRARY_PATH", "LD_LIBRARY_PATH",
+                        "CFLAGS", "LDFLAGS", "PKG_CONFIG_PATH", "LD_PRELOAD")
+
+
+def clean_env() -> dict[str, str]:
+    env = dict(os.environ)
+    for name in _INHERITED_BUILD_ENV:
+        env.pop(name, None)
+    return env
+
+
+def conformance_dir() -> pathlib.Path:
+    """shared/conformance: $LIBPCAP_SHARED, else ../shared beside the repository."""
+    shared = os.environ.get("LIBPCAP_SHARED")
+    return (pathlib.Path(shared) if shared else ROOT.parent / "shared") / "conformance"
 
 Insn = tuple[int, int, int, int]  # code, jt, jf, k
 
@@ -144,16 +163,26 @@ def _cflags() -> list[str]:
     return ["-std=c11", "-O2", "-Wall", "-Wextra", "-D_GNU_SOURCE"]
 
 
+def _sanitizer_flags() -> list[str]:
+    """The sanitizers the suite runs under (SAN_CFLAGS, LIBPCAP_CFLAGS)."""
+    flags: list[str] = []
+    for name in ("SAN_CFLAGS", "LIBPCAP_CFLAGS"):
+        for flag in shlex.split(os.environ.get(name, "")):
+            if flag.startswith(("-fsanitize", "-fno-sanitize")) and flag not in flags:
+                flags.append(flag)
+    return flags
+
+
 def build_ours_runner(outdir: pathlib.Path, extra: list[str] | None = None) -> pathlib.Path:
-    """Our runner, built from the bpf/ sources (SAN_CFLAGS honoured)."""
-    san = shlex.split(os.environ.get("SAN_CFLAGS", ""))
+    """Our runner, built from the bpf/ sources, under the suite's sanitizers."""
+    san = _sanitizer_flags()
     exe = outdir / "bpf_ours_runner"
     srcs = sorted(str(p) for p in BPF_SRC.glob("*.c"))
     cmd = (["gcc"] + _cflags() + ["-Werror", "-fvisibility=hidden"] + san + (extra or [])
            + ["-I", str(ROOT / "src/_libpcap/include"), "-I", str(ROOT / "src/_libpcap/core"),
               "-I", str(BPF_SRC), str(ROOT / "tests/c/bpf_ours_runner.c")]
            + srcs + ["-o", str(exe)])
-    subprocess.run(cmd, check=True, capture_output=True, text=True)
+    _compile(cmd)
     return exe
 
 
@@ -162,5 +191,11 @@ def build_oracle(outdir: pathlib.Path) -> pathlib.Path:
     exe = outdir / "bpf_oracle"
     cmd = (["gcc"] + _cflags() + [str(ROOT / "tests/oracle/bpf_oracle.c"), "-lpcap",
                                    "-o", str(exe)])
-    subprocess.run(cmd, check=True, capture_output=True, text=True)
+    _compile(cmd)
     return exe
+
+
+def _compile(cmd: list[str]) -> None:
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=clean_env())
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}\n{proc.stdout}{proc.stderr}")

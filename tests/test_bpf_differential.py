@@ -22,7 +22,8 @@ import subprocess
 
 import pytest
 
-from _bpf_tools import ROOT, build_oracle, build_ours_runner, have_system_libpcap, programs_text
+from _bpf_tools import (ROOT, build_oracle, build_ours_runner, clean_env, have_system_libpcap,
+                        programs_text)
 
 COUNT = int(os.environ.get("BPF_DIFF_COUNT", "1000000"))
 SEED = int(os.environ.get("BPF_DIFF_SEED", "20240917"))
@@ -39,10 +40,13 @@ def runners(tmp_path_factory: pytest.TempPathFactory) -> tuple[pathlib.Path, pat
 
 def run_both(runners: tuple[pathlib.Path, pathlib.Path], args: list[str], stdin: str | None = None,
              timeout: int = 600) -> tuple[str, str]:
-    """Run ours and the oracle side by side (two cores)."""
+    """Run ours and the oracle side by side (two cores).  Ours inherits the
+    environment (sanitizer options); the oracle gets a clean one."""
+    envs = [None, clean_env()]
     procs = [subprocess.Popen([str(exe)] + args, stdin=subprocess.PIPE if stdin else None,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-             for exe in runners]
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                              env=env)
+             for exe, env in zip(runners, envs)]
     outs = []
     for proc in procs:
         out, err = proc.communicate(stdin, timeout=timeout)

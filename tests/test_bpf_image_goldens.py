@@ -10,21 +10,20 @@ rebuilt the way its README describes and compared too.
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import shutil
 import subprocess
 
 import pytest
 
-from _bpf_tools import ROOT, AsmError, assemble, build_ours_runner, programs_text
+from _bpf_tools import ROOT, AsmError, assemble, build_ours_runner, conformance_dir, programs_text
 
-ACCEPT = pathlib.Path(os.environ.get("LIBPCAP_CONFORMANCE",
-                                     "/work/shared/conformance")) / "filter" / "accept.jsonl"
+ACCEPT = conformance_dir() / "filter" / "accept.jsonl"
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is needed"),
-    pytest.mark.skipif(not ACCEPT.exists(), reason=f"{ACCEPT} not present"),
+    pytest.mark.skipif(not ACCEPT.exists(),
+                       reason=f"{ACCEPT} not found (set LIBPCAP_SHARED)"),
 ]
 
 

@@ -179,6 +179,14 @@ def test_icmp6_echo_and_neighbor_discovery() -> None:
         "ICMP6, neighbor advertisement, tgt is %s, length %d" % (target, len(na)))
 
 
+def test_unknown_icmp_types() -> None:
+    frame = eth(m.ETH_IPV6, m.ipv6(IP6_A, IP6_B, m.PROTO_ICMPV6, m.icmp6(IP6_A, IP6_B, 160, 0, b"")))
+    assert summarize(frame, len(frame), 1).endswith("ICMP6, unknown icmp6 type (160), length 4")
+    # Type and code are enough for a type without a body.
+    frame = eth(m.ETH_IPV4, m.ipv4(IP_A, IP_B, m.PROTO_ICMP, b"\x31\0\0"))
+    assert summarize(frame, len(frame), 1).endswith("%s > %s: ICMP type-#49, length 3" % (IP_A, IP_B))
+
+
 def test_ipv6_extension_headers_and_fragments() -> None:
     report = m.icmp6(IP6_A, "ff02::16", 143, 0, b"\0\0\0\x02")
     packet = m.ipv6(IP6_A, "ff02::16", 0, m.ipv6_ext(m.PROTO_ICMPV6, b"\x05\x02\0\0\x01\0") + report)
@@ -238,6 +246,18 @@ def test_arp() -> None:
     assert summarize(reply, len(reply), 1).endswith("Reply %s is-at %s, length %d" % (IP_A, MAC_A, len(reply) - 14))
 
 
+def test_arp_of_other_protocols() -> None:
+    body = struct.pack("!HHBBH", 6, 0x9000, 6, 2, 1) + bytes(6 + 2 + 6 + 2)
+    frame = eth(m.ETH_ARP, body)
+    assert summarize(frame, len(frame), 1).endswith(
+        ": hardware type 6 (len 6), protocol 0x9000 (len 2), opcode 1, length %d" % (len(frame) - 14))
+    # An unknown hardware type with IPv4 addresses is still ARP for IPv4.
+    body = bytearray(m.arp(2, MAC_A, IP_A, MAC_B, IP_B))
+    struct.pack_into("!H", body, 0, 513)
+    frame = eth(m.ETH_ARP, bytes(body))
+    assert summarize(frame, len(frame), 1).endswith("Reply %s is-at %s, length %d" % (IP_A, MAC_A, len(frame) - 14))
+
+
 def test_vlan_tags() -> None:
     inner = m.ipv4(IP_A, IP_B, m.PROTO_ICMP, m.icmp(8, 0, m.echo(1, 2)))
     frame = eth(m.ETH_VLAN, m.vlan_tag(100, m.ETH_IPV4, pcp=5) + inner)
@@ -246,6 +266,20 @@ def test_vlan_tags() -> None:
     frame = eth(0x88A8, m.vlan_tag(7, m.ETH_VLAN) + m.vlan_tag(8, 0x1234))
     assert summarize(frame, len(frame), 1).endswith(
         "vlan 7, p 0, ethertype 802.1Q (0x8100), vlan 8, p 0, ethertype Unknown (0x1234)")
+
+
+def test_vlan_carrying_802_3() -> None:
+    frame = eth(m.ETH_VLAN, m.vlan_tag(3, 38) + b"\x42\x42\x03" + bytes(35))
+    assert summarize(frame, len(frame), 1).endswith(
+        "length %d: vlan 3, p 0, 802.3, LLC, dsap 0x42, ssap 0x42, ctrl 0x03" % len(frame))
+
+
+def test_snap_and_vlan_nesting_is_bounded() -> None:
+    # SNAP -> 802.1Q -> 802.3/LLC -> SNAP -> ... as deep as 200 kB allows.
+    layer = b"\xaa\xaa\x03\0\0\0\x81\x00" + m.vlan_tag(1, 100)
+    frame = m.ethernet(MAC_B, MAC_A, 100, layer * 20000, pad=False)
+    text = summarize(frame, len(frame), 1)
+    assert text.count("LLC/SNAP") == 2, text
 
 
 def test_unknown_ethertype_and_802_3() -> None:
@@ -312,6 +346,15 @@ def test_loop_is_big_endian() -> None:
     assert summarize(packet, len(packet), 108) == "AF IPv4 (2), length %d: %s" % (len(packet), IP_SUMMARY)
     packet = struct.pack(">I", 99) + IP_PACKET
     assert summarize(packet, len(packet), 108) == "AF Unknown (99), length %d" % len(packet)
+
+
+def test_cisco_hdlc() -> None:
+    packet = b"\x0f\x00\x08\x00" + IP_PACKET
+    assert summarize(packet, len(packet), 104) == "unicast, ethertype IPv4 (0x0800), length %d: %s" % (
+        len(packet), IP_SUMMARY)
+    packet = b"\x8f\x00\x86\xdd" + IP6_PACKET
+    assert summarize(packet, len(packet), 104) == "bcast, ethertype IPv6 (0x86dd), length %d: %s" % (
+        len(packet), IP6_SUMMARY)
 
 
 @pytest.mark.parametrize("linktype", [12, 101])
@@ -402,7 +445,7 @@ def test_every_truncation_of_udp_icmp_arp_and_cooked() -> None:
     _check_prefixes(hbh, 101, [(1, "raw"), (40, "ip6"), (42, "hbh"), (48 + 8, "udp")])
 
 
-@pytest.mark.parametrize("linktype", [0, 1, 12, 101, 108, 113, 228, 229, 276, 147])
+@pytest.mark.parametrize("linktype", [0, 1, 12, 101, 104, 108, 113, 228, 229, 276, 147])
 def test_random_garbage_never_raises(linktype: int) -> None:
     rng = random.Random(linktype)
     for _ in range(3000):

@@ -329,6 +329,22 @@ def test_read_buffer_and_read_share_one_position(capfile):
     assert head + mid + tail == want
 
 
+def test_zero_length_packets(capfile, tmp_path):
+    recs = [(1, 0, b"", 0), (2, 5, b"", 60), (3, 0, b"z", 1), (4, 0, b"", 0)]
+    path = capfile(recs)
+    with Reader(path) as r:
+        assert as_tuples(r) == expected_ns(recs, False)
+    with Reader(path) as r:
+        data, index = r.read_buffer()
+        assert data == b"z" and list(index) == [10**9, 0, 0, 0, 2 * 10**9 + 5000, 0, 60, 0,
+                                                3 * 10**9, 1, 1, 0, 4 * 10**9, 0, 0, 1]
+    out = tmp_path / "zero.pcap"
+    with Writer(out) as w:
+        w.write_bytes(b"", 7_000, 9)
+        w.write(Packet(b""))
+    assert as_tuples(Reader(out)) == [(7_000, 0, 9, b""), (0, 0, 0, b"")]
+
+
 def test_empty_capture_reads_nothing(capfile):
     with Reader(capfile([])) as r:
         assert list(r) == [] and r.read() == [] and r.read(5) == []
@@ -597,6 +613,21 @@ def test_writer_errors(tmp_path):
                  lambda: w.write_many([]), w.__enter__):
         with pytest.raises(ValueError):
             call()
+
+
+def test_writer_dash_is_stdout_and_stays_open():
+    import subprocess
+    import sys
+    code = ("import libpcap, sys\n"
+            "print('A', flush=True)\n"
+            "with libpcap.Writer('-', 1, 100) as w:\n"
+            "    w.write_bytes(b'xyz', 2_000_000_123_000)\n"
+            "print('B')\n")
+    env = dict(os.environ, PYTHONPATH=str(Path(libpcap.__file__).resolve().parent.parent))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    want = b"A\n" + pcap_bytes([(2000, 123, b"xyz", 3)], snaplen=100) + b"B\n"
+    assert out.stdout == want
 
 
 def test_writer_finalizer_flushes_unclosed_writer():

@@ -362,3 +362,48 @@ def test_unclosed_handles_are_freed(tmp_path):
     gc.collect()
     assert open_fds() == fds
     assert [p.data for p in Reader(tmp_path / "u2.pcap")] == [b"x"]
+
+
+def test_ctrl_c_interrupts_a_reader_blocked_on_a_pipe(tmp_path):
+    """SIGINT while the main thread waits in the core for the next packet
+    comes out as KeyboardInterrupt, not as an I/O error (and not a hang)."""
+    out = run_child(CHILD_PRELUDE + """
+import signal
+fifo = os.path.join(tmp, "fifo")
+os.mkfifo(fifo)
+
+def feeder():
+    with open(fifo, "wb") as f:
+        f.write(pcap_bytes(1))
+        f.flush()
+        time.sleep(0.3)  # let the main thread block on the second packet
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(WAIT)
+
+threading.Thread(target=feeder, daemon=True).start()
+n = 0
+try:
+    for p in Reader(fifo):
+        n += 1
+    print("ended", n)
+except KeyboardInterrupt:
+    print("interrupted", n)
+""", tmp_path)
+    assert out.split() == ["interrupted", "1"]
+
+
+def test_reader_from_a_pipe_file_object(tmp_path):
+    blob = pcap_bytes(300, size=500)  # more than a pipe buffer
+    rfd, wfd = os.pipe()
+
+    def feed() -> None:
+        with os.fdopen(wfd, "wb") as f:
+            f.write(blob)
+
+    t = threading.Thread(target=feed)
+    t.start()
+    with os.fdopen(rfd, "rb") as f:  # tell() fails on a pipe: read from where it is
+        with Reader(f) as r:
+            got = [(p.ts_ns, p.data[0], p.caplen) for p in r]
+    t.join()
+    assert got == [((1_000 + i) * 10**9 + i, i & 0xFF, 500) for i in range(300)]

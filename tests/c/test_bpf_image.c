@@ -10,6 +10,7 @@
 
 #include <pcap/pcap.h>
 #include "check.h"
+#include "../../src/_libpcap/bpf/vm.h"
 
 #define IMG(code, jt, jf, k, n) \
 	bpf_image(&(struct bpf_insn){ (u_short)(code), jt, jf, k }, n)
@@ -190,6 +191,40 @@ test_dump(void)
 	CHECK_STR(dump_text(NULL, 1), "");
 }
 
+/* vm_dump: the same text into any stream. */
+static void
+test_vm_dump(void)
+{
+	struct bpf_insn insns[] = {
+		BPF_STMT(BPF_LDX|BPF_W|BPF_LEN, 0),
+		BPF_STMT(BPF_MISC|BPF_TXA, 0),
+		BPF_STMT(BPF_RET|BPF_A, 0),
+	};
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f;
+	int option;
+	static const char *const want[] = {
+		"(000) ldx      #pktlen\n(001) txa\n(002) ret\n",
+		"(000) ldx      #pktlen\n(001) txa\n(002) ret\n",
+		"{ 0x81, 0, 0, 0x00000000 },\n{ 0x87, 0, 0, 0x00000000 },\n"
+		"{ 0x16, 0, 0, 0x00000000 },\n",
+		"3\n129 0 0 0\n135 0 0 0\n22 0 0 0\n",
+	};
+
+	for (option = 0; option <= 3; option++) {
+		f = open_memstream(&text, &size);
+		CHECK(f != NULL);
+		if (f == NULL)
+			return;
+		vm_dump(f, insns, 3, option);
+		fclose(f);
+		CHECK_STR(text, want[option]);
+		free(text);
+		text = NULL;
+	}
+}
+
 int
 main(void)
 {
@@ -199,5 +234,6 @@ main(void)
 	test_jumps();
 	test_undefined();
 	test_dump();
+	test_vm_dump();
 	return check_status("test_bpf_image");
 }

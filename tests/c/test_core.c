@@ -127,9 +127,9 @@ test_create(void)
 	CHECK_INT(pcap_set_tstamp_precision(c, 5), PCAP_ERROR_TSTAMP_PRECISION_NOTSUP);
 	CHECK_INT(pcap_set_immediate_mode(c, 1), 0);
 	CHECK_INT(pcap_set_protocol_linux(c, 3), 0);
-	/* Until a capture backend exists, activation fails the libpcap way. */
+	/* No such device: activation fails with a message. */
 	CHECK(pcap_activate(c) < 0);
-	CHECK(strstr(pcap_geterr(c), "nonexistent0") != NULL);
+	CHECK(pcap_geterr(c)[0] != '\0');
 	/* A failed activation leaves the handle settable. */
 	CHECK_INT(pcap_set_snaplen(c, 10), 0);
 	pcap_close(c);

@@ -26,8 +26,9 @@
  *                            neither crash, hang nor abort
  *
  * Programs are made of the 49 defined opcodes.  Those the filter runs on
- * have forward jumps only (a backward loop may never end in libpcap 1.10)
- * and read a scratch word only where every path has stored it (libpcap 1.10
+ * have forward jumps only (a backward loop may never end in libpcap 1.10),
+ * but for a family of counted loops that end within 40 backward jumps, and
+ * read a scratch word only where every path has stored it (libpcap 1.10
  * leaves the rest uninitialized).  About a third get one deliberate defect
  * (jump past the end, scratch index >= 16, constant division by zero, no
  * final `ret`, bad length, ...) so both verdicts are exercised; a few get a
@@ -433,6 +434,50 @@ add_backward_jump(struct program *pg)
 	pg->runnable = 0;
 }
 
+/*
+ * A counted loop closed by a backward `ja`, the shape of libpcap's
+ * protochain code: X counts down from n <= 40, so libpcap 1.10 ends it
+ * after at most 40 backward jumps (ours allows 64) and both must agree.
+ *   0 ld #a; 1 ldx #n; 2 st M[0]; 3 txa; 4 jeq #0 -> end; 5 sub #1; 6 tax;
+ *   7 ld M[0]; 8.. body (no jumps, X only read); ja 2; end: ld M[0]; ret
+ */
+static void
+gen_loop_program(struct program *pg)
+{
+	static const u_short body_ops[] = {
+		BPF_ALU|BPF_ADD|BPF_K, BPF_ALU|BPF_XOR|BPF_K, BPF_ALU|BPF_MUL|BPF_K,
+		BPF_ALU|BPF_ADD|BPF_X, BPF_ALU|BPF_RSH|BPF_K, BPF_ALU|BPF_NEG,
+		BPF_LD|BPF_B|BPF_ABS, BPF_LD|BPF_H|BPF_IND, BPF_ALU|BPF_OR|BPF_X,
+	};
+	int m = (int)below(MAXLEN - 12), i, n = 0;
+
+	pg->insn[n++] = (struct bpf_insn)BPF_STMT(BPF_LD|BPF_IMM, const_k());
+	pg->insn[n++] = (struct bpf_insn)BPF_STMT(BPF_LDX|BPF_IMM, below(41));
+	pg->insn[n++] = (struct bpf_insn)BPF_STMT(BPF_ST, 0);
+	pg->insn[n++] = (struct bpf_insn)BPF_STMT(BPF_MISC|BPF_TXA, 0);
+	pg->insn[n++] = (struct bpf_insn)BPF_JUMP(BPF_JMP|BPF_JEQ|BPF_K, 0,
+						  (u_char)(m + 4), 0);
+	pg->insn[n++] = (struct bpf_insn)BPF_STMT(BPF_ALU|BPF_SUB|BPF_K, 1);
+	pg->insn[n++] = (struct bpf_insn)BPF_STMT(BPF_MISC|BPF_TAX, 0);
+	pg->insn[n++] = (struct bpf_insn)BPF_STMT(BPF_LD|BPF_MEM, 0);
+	for (i = 0; i < m; i++) {
+		struct bpf_insn in = BPF_STMT(PICK(body_ops), const_k());
+
+		if (BPF_CLASS(in.code) == BPF_LD)
+			in.k = below(70);
+		pg->insn[n++] = in;
+	}
+	/* Back to 2: from = n + 1, so k = 2 - (n + 1) with wrap-around. */
+	pg->insn[n] = (struct bpf_insn)BPF_STMT(BPF_JMP|BPF_JA, 0);
+	pg->insn[n].k = 2u - (uint32_t)(n + 1);
+	n++;
+	pg->insn[n++] = (struct bpf_insn)BPF_STMT(BPF_LD|BPF_MEM, 0);	/* end */
+	pg->insn[n++] = chance(80) ? (struct bpf_insn)BPF_STMT(BPF_RET|BPF_A, 0) :
+		(struct bpf_insn)BPF_STMT(BPF_RET|BPF_K, const_k());
+	pg->len = pg->vlen = n;
+	pg->runnable = 1;
+}
+
 static void
 gen_program(struct program *pg)
 {
@@ -440,6 +485,10 @@ gen_program(struct program *pg)
 	uint8_t reached[MAXLEN];
 	int len, i;
 
+	if (chance(2)) {
+		gen_loop_program(pg);
+		return;
+	}
 	len = 1 + (int)(chance(70) ? below(16) : below(MAXLEN));
 	memset(reached, 0, sizeof reached);
 	pg->len = pg->vlen = len;

@@ -30,6 +30,11 @@
  *      the time until the read returns is printed)
  *   -q (print packet digests only: caplen, len, ts, first 64 bytes)
  *   -r (rfmon)  -O (open with pcap_open_live instead of create/activate)
+ *   -A (apply the -F program after the stall, before reading: packets
+ *      already in the ring must be filtered too)
+ *   -V (next_ex: before each call, wait 5 ms and check that the previous
+ *      packet's bytes are still there, as pcap_next_ex promises)
+ *   -f GROUP:MODE (ours only: cap_set_fanout before activation)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -56,7 +61,14 @@ struct opts {
 	const char *tstamp, *dlt, *direction, *progfile, *mode;
 	long count, deadline_ms, stall_ms, break_ms;
 	int nonblock_after, nonblock_before, quiet, rfmon, open_live;
+	int late_filter, verify_next;
+	const char *fanout;
 };
+
+#ifdef LIVE_DRIVER_OURS
+/* Our internal fanout setter (capture/capture.h). */
+int cap_set_fanout(pcap_t *p, int group_id, int mode);
+#endif
 
 static pcap_t *g_handle;
 static long g_count;
@@ -311,6 +323,23 @@ print_list(const char *key, int *list, int n)
 }
 
 static int
+apply_filter(const struct opts *o)
+{
+	struct bpf_program prog;
+	int rc;
+
+	if (load_program(o->progfile, &prog) != 0) {
+		printf(",\"setfilter\":\"bad program file\"}\n");
+		return -1;
+	}
+	rc = pcap_setfilter(g_handle, &prog);
+	printf(",\"setfilter\":%d,\"setfilter_error\":", rc);
+	json_str(rc != 0 ? pcap_geterr(g_handle) : NULL);
+	free(prog.bf_insns);
+	return 0;
+}
+
+static int
 open_handle(const char *dev, const struct opts *o)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
@@ -364,6 +393,13 @@ open_handle(const char *dev, const struct opts *o)
 		    tstamp_type_value(o->tstamp)));
 	if (o->have_protocol)
 		pcap_set_protocol_linux(g_handle, o->protocol);
+#ifdef LIVE_DRIVER_OURS
+	if (o->fanout != NULL) {
+		int group = 0, mode = 0;
+		sscanf(o->fanout, "%d:%i", &group, &mode);
+		printf(",\"set_fanout\":%d", cap_set_fanout(g_handle, group, mode));
+	}
+#endif
 	if (o->nonblock_before)
 		printf(",\"setnonblock_before\":%d",
 		    pcap_setnonblock(g_handle, 1, errbuf));
@@ -398,17 +434,8 @@ activated:
 		rc = pcap_setdirection(g_handle, d);
 		printf(",\"setdirection\":%d", rc);
 	}
-	if (o->progfile != NULL) {
-		struct bpf_program prog;
-		if (load_program(o->progfile, &prog) != 0) {
-			printf(",\"setfilter\":\"bad program file\"}\n");
-			return -1;
-		}
-		rc = pcap_setfilter(g_handle, &prog);
-		printf(",\"setfilter\":%d,\"setfilter_error\":", rc);
-		json_str(rc != 0 ? pcap_geterr(g_handle) : NULL);
-		free(prog.bf_insns);
-	}
+	if (o->progfile != NULL && !o->late_filter && apply_filter(o) != 0)
+		return -1;
 	if (o->nonblock_after) {
 		rc = pcap_setnonblock(g_handle, 1, errbuf);
 		printf(",\"setnonblock\":%d,\"nonblock_now\":%d", rc,
@@ -424,8 +451,11 @@ cmd_capture(const char *dev, const struct opts *o)
 	struct breaker br = { 0, 0.0 };
 	pthread_t th;
 	double t_start, t_end;
-	int rc = 0, calls = 0, zero_returns = 0;
+	int rc = 0, calls = 0, zero_returns = 0, stale = 0;
 	struct pcap_stat st;
+	static u_char last_copy[2048];
+	const u_char *last_data = NULL;
+	size_t last_len = 0;
 
 	if (open_handle(dev, o) != 0)
 		return 0;
@@ -435,6 +465,12 @@ cmd_capture(const char *dev, const struct opts *o)
 	fflush(stdout);
 	if (o->stall_ms > 0)
 		usleep((useconds_t)o->stall_ms * 1000);
+	if (o->progfile != NULL && o->late_filter) {
+		printf("{\"late\":1");
+		if (apply_filter(o) != 0)
+			return 0;
+		printf("}\n");
+	}
 	if (o->deadline_ms > 0) {
 		struct sigaction sa;
 		struct itimerval it;
@@ -460,10 +496,19 @@ cmd_capture(const char *dev, const struct opts *o)
 		} else if (strcmp(o->mode, "next_ex") == 0) {
 			struct pcap_pkthdr *h;
 			const u_char *data;
+			if (o->verify_next && last_data != NULL) {
+				usleep(5000);
+				if (memcmp(last_data, last_copy, last_len) != 0)
+					stale++;
+			}
 			rc = pcap_next_ex(g_handle, &h, &data);
 			calls++;
 			if (rc == 1) {
 				on_packet(NULL, h, data);
+				last_len = h->caplen < sizeof last_copy ?
+				    h->caplen : sizeof last_copy;
+				memcpy(last_copy, data, last_len);
+				last_data = data;
 				if (g_count > 0 && g_seen >= g_count)
 					break;
 				continue;
@@ -502,7 +547,7 @@ cmd_capture(const char *dev, const struct opts *o)
 		    (t_end - br.at) * 1e6);
 	}
 	printf("{\"end\":1,\"rc\":%d,\"seen\":%ld,\"calls\":%d,\"zero_returns\":%d,"
-	    "\"error\":", rc, g_seen, calls, zero_returns);
+	    "\"stale\":%d,\"error\":", rc, g_seen, calls, zero_returns, stale);
 	json_str(rc == PCAP_ERROR ? pcap_geterr(g_handle) : NULL);
 	if (pcap_stats(g_handle, &st) == 0)
 		printf(",\"recv\":%u,\"drop\":%u,\"ifdrop\":%u", st.ps_recv,
@@ -539,10 +584,12 @@ cmd_inject(const char *dev, const struct opts *o)
 			frame[n++] = (u_char)(hi * 16 + lo);
 		}
 		int rc = pcap_inject(g_handle, frame, n);
-		int rc2 = pcap_sendpacket(g_handle, frame, 0);
 		printf("{\"inject\":%d,\"error\":", rc);
 		json_str(rc < 0 ? pcap_geterr(g_handle) : NULL);
-		printf(",\"sendpacket_zero\":%d}\n", rc2);
+		rc = pcap_sendpacket(g_handle, frame, 0);
+		printf(",\"sendpacket_zero\":%d,\"sendpacket_error\":", rc);
+		json_str(rc < 0 ? pcap_geterr(g_handle) : NULL);
+		printf("}\n");
 	}
 	pcap_close(g_handle);
 	return 0;
@@ -563,7 +610,7 @@ main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "s:pt:B:inT:P:y:d:F:c:w:m:NES:b:qrO")) != -1) {
+	while ((c = getopt(argc, argv, "s:pt:B:inT:P:y:d:F:c:w:m:NES:b:qrOAVf:")) != -1) {
 		switch (c) {
 		case 's': o.snaplen = atoi(optarg); o.have_snaplen = 1; break;
 		case 'p': o.promisc = 1; break;
@@ -586,6 +633,9 @@ main(int argc, char **argv)
 		case 'q': o.quiet = 1; break;
 		case 'r': o.rfmon = 1; break;
 		case 'O': o.open_live = 1; break;
+		case 'A': o.late_filter = 1; break;
+		case 'V': o.verify_next = 1; break;
+		case 'f': o.fanout = optarg; break;
 		default: return 2;
 		}
 	}

@@ -4,32 +4,40 @@
  *   option 0 or 1  (tcpdump -d)    one bpf_image() line per instruction;
  *   option 2       (tcpdump -dd)   a C initializer "{ 0x28, 0, 0, 0x0000000c },";
  *   option 3+      (tcpdump -ddd)  the count, then "code jt jf k" in decimal.
+ * vm_dump() writes the same text to any stream (the native API prints a
+ * program into a string with it).
  */
 #include <stdio.h>
 
 #include "vm.h"
 
 void
-bpf_dump(const struct bpf_program *p, int option)
+vm_dump(FILE *f, const struct bpf_insn *insns, int n, int option)
 {
-	const struct bpf_insn *insn;
-	int i, n;
+	int i;
 
-	if (p == NULL || (p->bf_insns == NULL && p->bf_len != 0))
+	if (insns == NULL && n > 0)
 		return;		/* libpcap would dereference NULL */
-	insn = p->bf_insns;
-	n = (int)p->bf_len;
 	if (option > 2) {
-		printf("%d\n", n);
+		fprintf(f, "%d\n", n);
 		for (i = 0; i < n; i++)
-			printf("%u %u %u %u\n", insn[i].code, insn[i].jt,
-			       insn[i].jf, insn[i].k);
+			fprintf(f, "%u %u %u %u\n", insns[i].code, insns[i].jt,
+				insns[i].jf, insns[i].k);
 	} else if (option > 1) {
 		for (i = 0; i < n; i++)
-			printf("{ 0x%x, %d, %d, 0x%08x },\n", insn[i].code,
-			       insn[i].jt, insn[i].jf, insn[i].k);
+			fprintf(f, "{ 0x%x, %d, %d, 0x%08x },\n", insns[i].code,
+				insns[i].jt, insns[i].jf, insns[i].k);
 	} else {
-		for (i = 0; i < n; i++)
-			puts(bpf_image(&insn[i], i));
+		for (i = 0; i < n; i++) {
+			fputs(bpf_image(&insns[i], i), f);
+			fputc('\n', f);
+		}
 	}
+}
+
+void
+bpf_dump(const struct bpf_program *p, int option)
+{
+	if (p != NULL)
+		vm_dump(stdout, p->bf_insns, (int)p->bf_len, option);
 }

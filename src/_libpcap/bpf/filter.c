@@ -26,15 +26,6 @@
 
 #include "vm.h"
 
-/* cond ? a : b without a branch on the packet's contents. */
-static inline uint32_t
-select_u32(int cond, uint32_t a, uint32_t b)
-{
-	uint32_t mask = 0u - (uint32_t)cond;
-
-	return (a & mask) | (b & ~mask);
-}
-
 /*
  * One body for the three entry points (see VM_INTERPRETER in vm.h).  aux
  * is read only on the Linux special offsets, so passing it costs nothing.
@@ -115,10 +106,10 @@ run_raw(const struct bpf_insn *pc, const u_char *p, u_int wirelen,
 		const struct bpf_insn *t_ = pc + 1 + pc->jt; \
 		const struct bpf_insn *f_ = pc + 1 + pc->jf; \
 		int c_ = (cond) != 0; \
-		/* both "ret #k" (and only then both bit patterns agree) */ \
+		/* AND and OR of two codes equal c only if both are c */ \
 		if ((t_->code & f_->code) == (BPF_RET|BPF_K) && \
 		    (t_->code | f_->code) == (BPF_RET|BPF_K)) \
-			return select_u32(c_, t_->k, f_->k); \
+			return vm_select(c_, t_->k, f_->k); \
 		if (c_) { \
 			pc = t_; \
 			DISPATCH(); \

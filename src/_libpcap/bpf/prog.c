@@ -9,9 +9,9 @@
  *   - a load at a constant offset keeps the end of the bytes it reads, so
  *     its bounds test is one comparison, and a load that can never fit
  *     (offset + size past 2^32) becomes "return 0", which is what it does;
- *   - a load at a constant offset followed by a conditional jump against a
- *     constant (`ldh [12]; jeq #0x800`, the bulk of compiled filters)
- *     becomes one fused step.  The jump keeps its own slot too, so jumps
+ *   - a load followed by a conditional jump against a constant
+ *     (`ldh [12]; jeq #0x800`, `ldh [x + 14]; jeq #25`: the bulk of
+ *     compiled filters) becomes one fused step.  The jump keeps its own slot too, so jumps
  *     that land on it directly still find it;
  *   - a conditional jump whose two targets are both `ret #k` (the last
  *     test of nearly every compiled filter) returns the chosen value
@@ -32,8 +32,12 @@
 #include "vm.h"
 
 /*
- * The handlers.  ABS_JMP(L, J) pairs: a constant-offset load of size L
- * fused with the conditional constant jump J that follows it.
+ * The handlers: one per defined opcode (loads at a constant offset split
+ * by size, the VLAN loads apart, `ja` split by direction), then the fused
+ * ones.  W_/H_/B_<jump>: a constant-offset load of 4/2/1 bytes and the
+ * constant conditional jump after it; XW_/XH_/XB_<jump>: the same with an
+ * indexed load ([x + k]).  _R: the jump's two targets are `ret #k`, folded
+ * into the two return values.
  */
 #define VM_OPS(X) \
 	X(RET_K) X(RET_A) \
@@ -57,7 +61,13 @@
 	X(JGT_X_R) X(JGE_X_R) X(JEQ_X_R) X(JSET_X_R) \
 	X(W_JGT_R) X(W_JGE_R) X(W_JEQ_R) X(W_JSET_R) \
 	X(H_JGT_R) X(H_JGE_R) X(H_JEQ_R) X(H_JSET_R) \
-	X(B_JGT_R) X(B_JGE_R) X(B_JEQ_R) X(B_JSET_R)
+	X(B_JGT_R) X(B_JGE_R) X(B_JEQ_R) X(B_JSET_R) \
+	X(XW_JGT) X(XW_JGE) X(XW_JEQ) X(XW_JSET) \
+	X(XH_JGT) X(XH_JGE) X(XH_JEQ) X(XH_JSET) \
+	X(XB_JGT) X(XB_JGE) X(XB_JEQ) X(XB_JSET) \
+	X(XW_JGT_R) X(XW_JGE_R) X(XW_JEQ_R) X(XW_JSET_R) \
+	X(XH_JGT_R) X(XH_JGE_R) X(XH_JEQ_R) X(XH_JSET_R) \
+	X(XB_JGT_R) X(XB_JGE_R) X(XB_JEQ_R) X(XB_JSET_R)
 
 enum vm_op {
 #define VM_ENUM(name) OP_##name,
@@ -113,23 +123,32 @@ cond_k_index(u_short code)
 	}
 }
 
-/* The fused handler for a load of `size` bytes and the jump insns[j]. */
+/*
+ * The fused handler for a load of `size` bytes (indexed or not) and the
+ * jump insns[j], or -1 if that is not a constant conditional jump.
+ */
 static int
-fused_op(u_int size, const struct bpf_insn *insns, u_int j)
+fused_op(int indexed, u_int size, const struct bpf_insn *insns, u_int j)
 {
-	static const uint8_t ops[2][3][4] = {
-		{ { OP_W_JGT, OP_W_JGE, OP_W_JEQ, OP_W_JSET },
-		  { OP_H_JGT, OP_H_JGE, OP_H_JEQ, OP_H_JSET },
-		  { OP_B_JGT, OP_B_JGE, OP_B_JEQ, OP_B_JSET } },
-		{ { OP_W_JGT_R, OP_W_JGE_R, OP_W_JEQ_R, OP_W_JSET_R },
-		  { OP_H_JGT_R, OP_H_JGE_R, OP_H_JEQ_R, OP_H_JSET_R },
-		  { OP_B_JGT_R, OP_B_JGE_R, OP_B_JEQ_R, OP_B_JSET_R } },
+	static const uint8_t ops[2][2][3][4] = {
+		{ { { OP_W_JGT, OP_W_JGE, OP_W_JEQ, OP_W_JSET },
+		    { OP_H_JGT, OP_H_JGE, OP_H_JEQ, OP_H_JSET },
+		    { OP_B_JGT, OP_B_JGE, OP_B_JEQ, OP_B_JSET } },
+		  { { OP_W_JGT_R, OP_W_JGE_R, OP_W_JEQ_R, OP_W_JSET_R },
+		    { OP_H_JGT_R, OP_H_JGE_R, OP_H_JEQ_R, OP_H_JSET_R },
+		    { OP_B_JGT_R, OP_B_JGE_R, OP_B_JEQ_R, OP_B_JSET_R } } },
+		{ { { OP_XW_JGT, OP_XW_JGE, OP_XW_JEQ, OP_XW_JSET },
+		    { OP_XH_JGT, OP_XH_JGE, OP_XH_JEQ, OP_XH_JSET },
+		    { OP_XB_JGT, OP_XB_JGE, OP_XB_JEQ, OP_XB_JSET } },
+		  { { OP_XW_JGT_R, OP_XW_JGE_R, OP_XW_JEQ_R, OP_XW_JSET_R },
+		    { OP_XH_JGT_R, OP_XH_JGE_R, OP_XH_JEQ_R, OP_XH_JSET_R },
+		    { OP_XB_JGT_R, OP_XB_JGE_R, OP_XB_JEQ_R, OP_XB_JSET_R } } },
 	};
 	int col = cond_k_index(insns[j].code);
 
 	if (col < 0)
 		return -1;
-	return ops[folds_to_ret(insns, j)][size == 4 ? 0 : size == 2 ? 1 : 2][col];
+	return ops[indexed][folds_to_ret(insns, j)][size == 4 ? 0 : size == 2 ? 1 : 2][col];
 }
 
 /* Translate a load from a constant offset (insns[i] has size `size`). */
@@ -149,7 +168,18 @@ translate_abs(struct vm_ins *out, const struct bpf_insn *insns, u_int i,
 	out->k = in->k;
 	out->a = in->k + size;
 	/* A validated program ends in `ret`, so insns[i + 1] exists. */
-	fused = fused_op(size, insns, i + 1);
+	fused = fused_op(0, size, insns, i + 1);
+	out->op = (uint16_t)(fused >= 0 ? fused : plain_op);
+}
+
+/* Translate a load at [x + k] (insns[i] has size `size`). */
+static void
+translate_ind(struct vm_ins *out, const struct bpf_insn *insns, u_int i,
+	      u_int size, int plain_op)
+{
+	int fused = fused_op(1, size, insns, i + 1);
+
+	/* The bounds test involves X: nothing to precompute. */
 	out->op = (uint16_t)(fused >= 0 ? fused : plain_op);
 }
 
@@ -182,9 +212,15 @@ translate(struct vm_ins *out, const struct bpf_insn *insns, u_int i)
 		break;
 	case BPF_LD|BPF_W|BPF_LEN:	out->op = OP_LD_W_LEN; break;
 	case BPF_LDX|BPF_W|BPF_LEN:	out->op = OP_LDX_W_LEN; break;
-	case BPF_LD|BPF_W|BPF_IND:	out->op = OP_LD_W_IND; break;
-	case BPF_LD|BPF_H|BPF_IND:	out->op = OP_LD_H_IND; break;
-	case BPF_LD|BPF_B|BPF_IND:	out->op = OP_LD_B_IND; break;
+	case BPF_LD|BPF_W|BPF_IND:
+		translate_ind(out, insns, i, 4, OP_LD_W_IND);
+		break;
+	case BPF_LD|BPF_H|BPF_IND:
+		translate_ind(out, insns, i, 2, OP_LD_H_IND);
+		break;
+	case BPF_LD|BPF_B|BPF_IND:
+		translate_ind(out, insns, i, 1, OP_LD_B_IND);
+		break;
 	case BPF_LDX|BPF_MSH|BPF_B:	out->op = OP_LDX_MSH; break;
 	case BPF_LD|BPF_IMM:		out->op = OP_LD_IMM; break;
 	case BPF_LDX|BPF_IMM:		out->op = OP_LDX_IMM; break;
@@ -295,18 +331,6 @@ vm_prog_free(struct vm_prog *prog)
 	free(prog);
 }
 
-/*
- * cond ? a : b without a branch: the compiler would otherwise branch on
- * the packet's contents, the one thing a predictor cannot learn.
- */
-static inline uint32_t
-select_u32(int cond, uint32_t a, uint32_t b)
-{
-	uint32_t mask = 0u - (uint32_t)cond;
-
-	return (a & mask) | (b & ~mask);
-}
-
 static VM_INTERPRETER u_int
 run(const struct vm_prog *prog, const u_char *p, u_int wirelen, u_int buflen,
     const struct vm_aux_data *aux)
@@ -350,9 +374,24 @@ run(const struct vm_prog *prog, const u_char *p, u_int wirelen, u_int buflen,
 			return 0; \
 		A = load(p + ins->k); \
 		ins++; \
-		return select_u32((cmp) != 0, ins->a, ins->b); \
+		return vm_select((cmp) != 0, ins->a, ins->b); \
 	} while (0)
-#define RET_IF(cond) return select_u32((cond) != 0, ins->a, ins->b)
+#define RET_IF(cond) return vm_select((cond) != 0, ins->a, ins->b)
+	/* Indexed loads, fused: X + k + size is computed in 64 bits. */
+#define FUSED_X(size, load, cmp) do { \
+		if ((uint64_t)X + ins->k + (size) > buflen) \
+			return 0; \
+		A = load(p + X + ins->k); \
+		ins++; \
+		BRANCH(cmp); \
+	} while (0)
+#define FUSED_X_R(size, load, cmp) do { \
+		if ((uint64_t)X + ins->k + (size) > buflen) \
+			return 0; \
+		A = load(p + X + ins->k); \
+		ins++; \
+		return vm_select((cmp) != 0, ins->a, ins->b); \
+	} while (0)
 
 	DISPATCH();
 
@@ -593,12 +632,63 @@ L_B_JEQ_R:
 L_B_JSET_R:
 	FUSED_R(LD8, A & ins->k);
 
+L_XW_JGT:
+	FUSED_X(4, vm_ld32, A > ins->k);
+L_XW_JGE:
+	FUSED_X(4, vm_ld32, A >= ins->k);
+L_XW_JEQ:
+	FUSED_X(4, vm_ld32, A == ins->k);
+L_XW_JSET:
+	FUSED_X(4, vm_ld32, A & ins->k);
+L_XH_JGT:
+	FUSED_X(2, vm_ld16, A > ins->k);
+L_XH_JGE:
+	FUSED_X(2, vm_ld16, A >= ins->k);
+L_XH_JEQ:
+	FUSED_X(2, vm_ld16, A == ins->k);
+L_XH_JSET:
+	FUSED_X(2, vm_ld16, A & ins->k);
+L_XB_JGT:
+	FUSED_X(1, LD8, A > ins->k);
+L_XB_JGE:
+	FUSED_X(1, LD8, A >= ins->k);
+L_XB_JEQ:
+	FUSED_X(1, LD8, A == ins->k);
+L_XB_JSET:
+	FUSED_X(1, LD8, A & ins->k);
+L_XW_JGT_R:
+	FUSED_X_R(4, vm_ld32, A > ins->k);
+L_XW_JGE_R:
+	FUSED_X_R(4, vm_ld32, A >= ins->k);
+L_XW_JEQ_R:
+	FUSED_X_R(4, vm_ld32, A == ins->k);
+L_XW_JSET_R:
+	FUSED_X_R(4, vm_ld32, A & ins->k);
+L_XH_JGT_R:
+	FUSED_X_R(2, vm_ld16, A > ins->k);
+L_XH_JGE_R:
+	FUSED_X_R(2, vm_ld16, A >= ins->k);
+L_XH_JEQ_R:
+	FUSED_X_R(2, vm_ld16, A == ins->k);
+L_XH_JSET_R:
+	FUSED_X_R(2, vm_ld16, A & ins->k);
+L_XB_JGT_R:
+	FUSED_X_R(1, LD8, A > ins->k);
+L_XB_JGE_R:
+	FUSED_X_R(1, LD8, A >= ins->k);
+L_XB_JEQ_R:
+	FUSED_X_R(1, LD8, A == ins->k);
+L_XB_JSET_R:
+	FUSED_X_R(1, LD8, A & ins->k);
+
 #undef DISPATCH
 #undef NEXT
 #undef GO
 #undef BRANCH
 #undef FUSED
 #undef FUSED_R
+#undef FUSED_X
+#undef FUSED_X_R
 #undef RET_IF
 #undef LD8
 }

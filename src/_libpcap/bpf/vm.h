@@ -11,7 +11,7 @@
  *     into a predecoded form (absolute jump targets, precomputed bounds,
  *     fused load+compare pairs) and then run that per packet: the fast
  *     path for a filter installed on a handle.
- * All of them give the same verdict on every program bpf_validate()
+ * All of them give the same result on every program bpf_validate()
  * accepts; see docs/bpf-differences.md for where that verdict departs
  * from libpcap 1.10's.
  */
@@ -19,6 +19,7 @@
 #define PCAP_BPF_VM_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <pcap/bpf.h>
 #include "pcap-int.h"
@@ -54,6 +55,19 @@ static inline uint32_t
 vm_ld16(const u_char *p)
 {
 	return ((uint32_t)p[0] << 8) | (uint32_t)p[1];
+}
+
+/*
+ * cond ? a : b without a branch (cond is 0 or 1).  The interpreters select
+ * return values this way: a branch on the packet's contents is the one
+ * thing a branch predictor cannot learn.
+ */
+static inline uint32_t
+vm_select(int cond, uint32_t a, uint32_t b)
+{
+	uint32_t mask = 0u - (uint32_t)cond;
+
+	return (a & mask) | (b & ~mask);
 }
 
 /*
@@ -104,6 +118,12 @@ vm_code_known(u_short code)
 INTERNAL u_int vm_filter_aux(const struct bpf_insn *pc, const u_char *p,
 			     u_int wirelen, u_int buflen,
 			     const struct vm_aux_data *aux);
+
+/*
+ * bpf_dump's text (option as for bpf_dump) written to f instead of stdout:
+ * n instructions, n as libpcap takes it from bf_len (an int).
+ */
+INTERNAL void vm_dump(FILE *f, const struct bpf_insn *insns, int n, int option);
 
 /* A validated, predecoded program; owned by whoever vm_prog_new'ed it. */
 struct vm_prog;

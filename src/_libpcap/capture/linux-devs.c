@@ -41,23 +41,20 @@
 
 /*
  * Sort key, lower is better (libpcap's "figure of merit"): not running,
- * not up, disconnected (wired) and loopback each push a device down; then
- * the instance number at the end of the name ("any" after all of them).
+ * not up, disconnected (wired), loopback and "any" each push a device
+ * down, in that order of weight; then the instance number at the end of
+ * the name.  So "any" comes after the real interfaces that work, before
+ * loopback and disconnected ones.
  */
 static u_int
 merit(const pcap_if_t *d)
 {
+	const char *end = d->name + strlen(d->name), *cp = end;
 	u_int n;
 
-	if (strcmp(d->name, "any") == 0) {
-		n = 0x1FFFFFFF;
-	} else {
-		const char *end = d->name + strlen(d->name), *cp = end;
-
-		while (cp > d->name && isdigit((unsigned char)cp[-1]))
-			cp--;
-		n = cp < end ? (u_int)atoi(cp) + 1 : 0;
-	}
+	while (cp > d->name && isdigit((unsigned char)cp[-1]))
+		cp--;
+	n = cp < end ? ((u_int)strtoul(cp, NULL, 10) + 1) & 0x07FFFFFF : 0;
 	if (!(d->flags & PCAP_IF_RUNNING))
 		n |= 0x80000000;
 	if (!(d->flags & PCAP_IF_UP))
@@ -68,6 +65,8 @@ merit(const pcap_if_t *d)
 		n |= 0x20000000;
 	if (d->flags & PCAP_IF_LOOPBACK)
 		n |= 0x10000000;
+	if (strcmp(d->name, "any") == 0)
+		n |= 0x08000000;
 	return n;
 }
 
@@ -326,12 +325,13 @@ from_sysfs(pcap_if_t **list, char *errbuf)
 	while ((e = readdir(dir)) != NULL) {
 		struct ifreq ifr;
 		unsigned iff = 0;
+		size_t len = strlen(e->d_name);
 
-		if (e->d_name[0] == '.' || strlen(e->d_name) >= IFNAMSIZ ||
+		if (e->d_name[0] == '.' || len >= IFNAMSIZ ||
 		    find_dev(*list, e->d_name) != NULL)
 			continue;
 		memset(&ifr, 0, sizeof ifr);
-		strncpy(ifr.ifr_name, e->d_name, sizeof ifr.ifr_name - 1);
+		memcpy(ifr.ifr_name, e->d_name, len);
 		if (fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
 			iff = (unsigned)(unsigned short)ifr.ifr_flags;
 		else if (errno == ENODEV || errno == ENXIO)

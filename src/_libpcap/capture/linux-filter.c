@@ -111,28 +111,23 @@ lnx_attach_default_filter(pcap_t *p)
 	unsigned cap = lp->filter_in_userland && p->fcode.bf_insns != NULL ?
 	    lp->frame_room : lp->kernel_cap;
 
-	if (attach_ret(p, cap) != 0) {
-		core_fmt_errno(p->errbuf, errno, "can't remove kernel filter");
-		return PCAP_ERROR;
-	}
 	lp->kernel_filter = 0;
-	return 0;
+	return attach_ret(p, cap);
 }
 
 /*
  * Attach insns behind a reject-all filter, draining what the old filter
  * let into the socket queue.  0 on success; -1 if the kernel refused the
- * program (errno set, the reject-all filter removed); -2 on a fatal error
- * (message in p->errbuf).
+ * program (the reject-all filter stays on); -2 on a fatal error (message
+ * in p->errbuf).
  */
 static int
 set_kernel_filter(pcap_t *p, struct bpf_insn *insns, unsigned len)
 {
-	int total_on = 0, flags, err;
+	int flags, err;
 	char drain[1];
 
 	if (attach_ret(p, 0) == 0) {
-		total_on = 1;
 		flags = fcntl(p->fd, F_GETFL, 0);
 		if (flags == -1) {
 			core_fmt_errno(p->errbuf, errno,
@@ -159,14 +154,9 @@ set_kernel_filter(pcap_t *p, struct bpf_insn *insns, unsigned len)
 			return -2;
 		}
 	}
-	if (attach(p->fd, insns, len) == 0)
-		return 0;
-	err = errno;
-	if (total_on) {
-		/* The caller puts the default filter back for userland. */
-		errno = err;
-	}
-	return -1;
+	/* Refused (too long, say): the caller falls back to userland and
+	   replaces the reject-all filter. */
+	return attach(p->fd, insns, len) == 0 ? 0 : -1;
 }
 
 void
@@ -234,8 +224,14 @@ lnx_setfilter(pcap_t *p, struct bpf_program *prog)
 			lp->filter_in_userland = 0;
 	}
 	free(kcopy);
-	if (lp->filter_in_userland)
-		return lnx_attach_default_filter(p);
+	if (lp->filter_in_userland) {
+		if (lnx_attach_default_filter(p) != 0) {
+			core_fmt_errno(p->errbuf, errno,
+			    "can't remove kernel filter");
+			return PCAP_ERROR;
+		}
+		return 0;
+	}
 
 	/* Blocks already in the ring passed the old filter: filter them
 	   again in userland until they are read. */

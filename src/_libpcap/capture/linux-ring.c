@@ -12,8 +12,9 @@
  * We keep V3: in immediate mode blocks are retired after 1 ms and are
  * sized for the largest packet the link can bring, capped at the snapshot
  * length (a kernel filter "ret #n" keeps the copy that short), so a block
- * holds many small packets and the ring many blocks.  Otherwise blocks
- * are at least libpcap's 256 KiB.
+ * holds many small packets; the ring has at least 32 blocks, so that even
+ * at one packet per block it holds as many as libpcap's.  Otherwise
+ * blocks are at least libpcap's 256 KiB.
  *
  * Lifetime of packet data: a block the caller got a packet from is given
  * back to the kernel only at the next read (or when the next block is
@@ -30,6 +31,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -54,6 +56,9 @@
 #define DEFAULT_BUFFER	(2u * 1024u * 1024u)
 /* Block retire timeout in immediate mode, ms. */
 #define IMMEDIATE_TOV	1u
+/* Fewest blocks in immediate mode: at low rates each block may carry one
+   packet, and libpcap's immediate-mode ring holds 32 packets. */
+#define IMMEDIATE_MIN_BLOCKS 32u
 
 /* 1 ms: how often to look for a vanished interface after ENETDOWN. */
 static const struct timeval netdown_timeout = { 0, 1000 };
@@ -94,6 +99,8 @@ lnx_ring_geometry(unsigned need, unsigned page, unsigned buffer, int immediate,
 	/* While the caller reads one block, the kernel fills another. */
 	if (count < 2)
 		count = 2;
+	if (immediate && count < IMMEDIATE_MIN_BLOCKS)
+		count = IMMEDIATE_MIN_BLOCKS;
 	*block_size = size;
 	*block_count = count;
 }
@@ -398,10 +405,37 @@ socket_error(pcap_t *p, short revents)
 #define WAIT_READY	0
 #define WAIT_SIGNAL	1
 
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Drain the breakloop eventfd: PCAP_ERROR_BREAK if a break was asked
+   for, 0 if the wake-up was stale, PCAP_ERROR. */
+static int
+take_wakeup(pcap_t *p)
+{
+	uint64_t v;
+
+	if (read(lnx_priv(p)->breakfd, &v, sizeof v) == -1 && errno != EAGAIN) {
+		core_fmt_errno(p->errbuf, errno, "Error reading from event FD");
+		return PCAP_ERROR;
+	}
+	if (p->break_loop) {
+		p->break_loop = 0;
+		return PCAP_ERROR_BREAK;
+	}
+	return 0;
+}
+
 /*
- * Wait until the kernel hands over a block, the timeout passes, a
- * signal arrives or pcap_breakloop is called.  Returns WAIT_READY (look
- * at the ring), WAIT_SIGNAL, PCAP_ERROR_BREAK or PCAP_ERROR.
+ * Wait until the kernel hands over a block, the timeout passes, a signal
+ * arrives or pcap_breakloop is called.  Returns WAIT_READY (look at the
+ * ring), WAIT_SIGNAL, PCAP_ERROR_BREAK or PCAP_ERROR.
  */
 static int
 wait_for_block(pcap_t *p)
@@ -409,10 +443,10 @@ wait_for_block(pcap_t *p)
 	struct lnx_priv *lp = lnx_priv(p);
 	struct pollfd fds[2];
 	nfds_t nfds = 1;
+	long long end = lp->poll_timeout > 0 ? now_ms() + lp->poll_timeout : 0;
 
 	fds[0].fd = p->fd;
 	fds[0].events = POLLIN;
-	fds[0].revents = 0;
 	fds[1].revents = 0;
 	if (lp->breakfd >= 0) {
 		fds[1].fd = lp->breakfd;
@@ -420,9 +454,14 @@ wait_for_block(pcap_t *p)
 		nfds = 2;
 	}
 	for (;;) {
-		int timeout = lp->poll_timeout;
-		int rc;
+		int timeout = lp->poll_timeout, rc;
+		short re;
 
+		if (timeout > 0) {
+			long long left = end - now_ms();
+			timeout = left > 0 ? (int)left : 0;
+		}
+		/* After ENETDOWN, look every millisecond for the device. */
 		if (lp->netdown && timeout != 0)
 			timeout = 1;
 		rc = poll(fds, nfds, timeout);
@@ -440,35 +479,24 @@ wait_for_block(pcap_t *p)
 			   can act on the signal (Ctrl-C in Python). */
 			return WAIT_SIGNAL;
 		}
-		if (rc > 0) {
-			if (fds[0].revents == POLLIN)
-				return WAIT_READY;
-			if (fds[0].revents != 0 && !(fds[0].revents & POLLIN)) {
-				if (socket_error(p, fds[0].revents) != 0)
-					return PCAP_ERROR;
-			} else if (fds[0].revents & POLLIN) {
-				return WAIT_READY;
-			}
-			if (fds[1].revents & POLLIN) {
-				uint64_t v;
-				ssize_t n = read(lp->breakfd, &v, sizeof v);
+		re = rc > 0 ? fds[0].revents : 0;
+		if (re & POLLIN)
+			return WAIT_READY;
+		if (re != 0 && socket_error(p, re) != 0)
+			return PCAP_ERROR;
+		if (rc > 0 && (fds[1].revents & POLLIN)) {
+			int brk = take_wakeup(p);
 
-				if (n == -1 && errno != EAGAIN) {
-					core_fmt_errno(p->errbuf, errno,
-					    "Error reading from event FD");
-					return PCAP_ERROR;
-				}
-				if (p->break_loop) {
-					p->break_loop = 0;
-					return PCAP_ERROR_BREAK;
-				}
-			}
+			if (brk != 0)
+				return brk;
 		}
 		if (lp->netdown && check_netdown(p) != 0)
 			return PCAP_ERROR;
-		/* Timed out, or woken for nothing we read: let the caller
-		   look at the ring and decide. */
-		if (rc == 0 || lp->poll_timeout == 0)
+		/* Non-blocking: one look only.  Otherwise until the timeout
+		   (the ring may hold a block retired meanwhile). */
+		if (lp->poll_timeout == 0)
+			return WAIT_READY;
+		if (lp->poll_timeout > 0 && now_ms() >= end)
 			return WAIT_READY;
 	}
 }

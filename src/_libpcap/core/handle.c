@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pcap-int.h"
+#include "../bpf/vm.h"
 
 /* A read before activation answers like libpcap's "not initialized" op. */
 static int
@@ -52,7 +53,7 @@ core_alloc(char *errbuf)
 static void
 release(pcap_t *p)
 {
-	pcap_freecode(&p->fcode);
+	core_drop_userland_filter(p);
 	free(p->dlt_list);
 	free(p->tstamp_type_list);
 	free(p->opt.device);
@@ -77,30 +78,46 @@ pcap_close(pcap_t *p)
 	release(p);
 }
 
+void
+core_drop_userland_filter(pcap_t *p)
+{
+	pcap_freecode(&p->fcode);
+	vm_prog_free(p->fprog);
+	p->fprog = NULL;
+}
+
 int
 core_install_userland_filter(pcap_t *p, const struct bpf_program *prog)
 {
 	struct bpf_insn *copy;
+	struct vm_prog *decoded;
 	size_t size;
 
 	if (prog == NULL) {
 		core_fmt(p->errbuf, "No filter specified");
 		return PCAP_ERROR;
 	}
-	if (!bpf_validate(prog->bf_insns, (int)prog->bf_len)) {
-		core_fmt(p->errbuf, "BPF program is not valid");
+	/* Validate and predecode once here, not per packet. */
+	decoded = vm_prog_new(prog->bf_insns, prog->bf_len);
+	if (decoded == NULL) {
+		if (errno == ENOMEM)
+			core_fmt_errno(p->errbuf, errno, "malloc");
+		else
+			core_fmt(p->errbuf, "BPF program is not valid");
 		return PCAP_ERROR;
 	}
 	size = sizeof *prog->bf_insns * prog->bf_len;
 	copy = malloc(size);
 	if (copy == NULL) {
 		core_fmt_errno(p->errbuf, errno, "malloc");
+		vm_prog_free(decoded);
 		return PCAP_ERROR;
 	}
 	memcpy(copy, prog->bf_insns, size);
-	pcap_freecode(&p->fcode);
+	core_drop_userland_filter(p);
 	p->fcode.bf_len = prog->bf_len;
 	p->fcode.bf_insns = copy;
+	p->fprog = decoded;
 	return 0;
 }
 
@@ -108,8 +125,8 @@ core_install_userland_filter(pcap_t *p, const struct bpf_program *prog)
 static inline int
 passes_filter(const pcap_t *p, const struct pcap_pkthdr *h, const u_char *data)
 {
-	return p->fcode.bf_insns == NULL ||
-	    vm_filter(p->fcode.bf_insns, data, h->len, h->caplen) != 0;
+	return p->fprog == NULL ||
+	    vm_prog_run(p->fprog, data, h->len, h->caplen) != 0;
 }
 
 int

@@ -93,8 +93,10 @@ struct pcap {
 
 	struct pcap_opt opt;
 
-	/* Userland filter: a private copy of the program, or bf_insns NULL. */
+	/* Userland filter: a private copy of the program (bf_insns NULL if
+	   none) and its predecoded form, which the read loops run. */
 	struct bpf_program fcode;
+	struct vm_prog *fprog;
 
 	/* Lists handed out by pcap_list_datalinks / pcap_list_tstamp_types. */
 	int dlt_count;
@@ -125,7 +127,8 @@ INTERNAL int core_check_not_activated(pcap_t *p);
 INTERNAL void core_free(pcap_t *p);
 /* Generic read loop for sources with next_packet: filter + callback. */
 INTERNAL int core_read_records(pcap_t *p, int cnt, pcap_handler cb, u_char *user);
-/* Install a private copy of prog as the userland filter (validated). */
+/* Install a private copy of prog as the userland filter (validated and
+   predecoded once; "BPF program is not valid" if bpf_validate refuses). */
 INTERNAL int core_install_userland_filter(pcap_t *p, const struct bpf_program *prog);
 
 /* ---- core/registry.c -------------------------------------------------- */
@@ -158,6 +161,9 @@ INTERNAL pcap_t *sf_open_fp(FILE *fp, u_int precision, int owns_fp, char *errbuf
 /* Give a handle made by pcap_create the ops of the live backend for its
    device (p->opt.device); called before any setter runs. */
 INTERNAL void cap_init_live_handle(pcap_t *p);
+
+/* Drop the userland filter (p->fcode and p->fprog). */
+INTERNAL void core_drop_userland_filter(pcap_t *p);
 
 /* ---- bpf/ ------------------------------------------------------------- */
 /* bpf_filter with the same semantics, used by the core's userland filter. */

@@ -105,7 +105,7 @@ static PyType_Slot pcaperror_slots[] = {
 	{Py_tp_init, (void *)pcaperror_init},
 	{Py_tp_methods, pcaperror_methods},
 	{Py_tp_doc, (void *)
-	 "PcapError(message='', code=PCAP_ERROR)\n\n"
+	 "PcapError(message='', code=-1)\n--\n\n"
 	 "Root of every exception the native API raises.  .code is the\n"
 	 "libpcap status (PCAP_ERROR or another negative PCAP_ERROR_* value)\n"
 	 "and .message the text libpcap gave (also str(exc))."},
@@ -123,8 +123,12 @@ static PyType_Spec pcaperror_spec = {
 int
 ext_errors_init(PyObject *module, ext_state *st)
 {
-	st->PcapError = PyType_FromModuleAndSpec(module, &pcaperror_spec,
-						 PyExc_Exception);
+	PyObject *bases = PyTuple_Pack(1, PyExc_Exception);	/* 3.9: a tuple */
+
+	if (bases == NULL)
+		return -1;
+	st->PcapError = PyType_FromModuleAndSpec(module, &pcaperror_spec, bases);
+	Py_DECREF(bases);
 	if (st->PcapError == NULL)
 		return -1;
 	st->PcapFileError = PyErr_NewExceptionWithDoc(

@@ -324,7 +324,7 @@ static PyType_Slot packet_slots[] = {
 	{Py_sq_length, (void *)packet_length},
 	{Py_bf_getbuffer, (void *)packet_getbuffer},
 	{Py_tp_doc, (void *)
-	 "Packet(data, ts_ns=0, wirelen=None)\n\n"
+	 "Packet(data, ts_ns=0, wirelen=None)\n--\n\n"
 	 "One packet: ts_ns (integer nanoseconds since the epoch), caplen,\n"
 	 "wirelen (defaults to len(data)) and data (the captured bytes).\n"
 	 "Immutable; len(p) is caplen, bytes(p) is data, memoryview(p)\n"

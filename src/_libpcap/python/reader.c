@@ -21,8 +21,12 @@
 #include <unistd.h>
 
 /* One batch: enough to amortise the GIL round trip, small enough for L2. */
+#ifndef STAGE_PKTS
 #define STAGE_PKTS 256
+#endif
+#ifndef STAGE_BYTES
 #define STAGE_BYTES (128 * 1024)
+#endif
 #define NS_PER_S 1000000000L
 
 typedef struct {
@@ -70,7 +74,7 @@ stage_reserve(ext_reader *r, size_t more)
 		if (r->recs == NULL)
 			return -1;
 	}
-	if (need <= r->dcap)
+	if (r->data != NULL && need <= r->dcap)
 		return 0;
 	cap = r->dcap ? r->dcap : STAGE_BYTES + 65536;
 	while (cap < need)
@@ -122,7 +126,8 @@ stage_fill(ext_reader *r, size_t limit)
 			rec->caplen = h->caplen;
 			rec->wirelen = h->len;
 			rec->off = r->dlen;
-			memcpy(r->data + r->dlen, d, h->caplen);
+			if (h->caplen != 0)
+				memcpy(r->data + r->dlen, d, h->caplen);
 			r->dlen += h->caplen;
 			if (r->dlen >= STAGE_BYTES)
 				break;
@@ -175,6 +180,12 @@ reader_raise_pending(ext_reader *r)
 	int code = r->pend_code;
 
 	r->pend_code = 0;
+	/* A read cut short by a signal: Ctrl-C must come out as
+	   KeyboardInterrupt, not as the I/O error it caused. */
+	if (PyErr_CheckSignals() < 0) {
+		r->pend_nomem = 0;
+		return NULL;
+	}
 	if (r->pend_nomem) {
 		r->pend_nomem = 0;
 		return PyErr_NoMemory();
@@ -365,13 +376,14 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:Reader", kwlist,
 					 &source))
 		return -1;
-	if (r->opened) {
+	if (r->opened || r->busy) {
 		PyErr_SetString(PyExc_RuntimeError,
 				"Reader.__init__() may be called only once");
 		return -1;
 	}
 	if (ext_classify(r->st, source, 0, &kind, &path, &fd) < 0)
 		return -1;
+	r->busy = 1;	/* the open may drop the GIL */
 	switch (kind) {
 	case EXT_SRC_PATH:
 		p = open_path(r, path);
@@ -384,6 +396,7 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 		p = open_object(r, source);
 		break;
 	}
+	r->busy = 0;
 	if (p == NULL) {
 		Py_CLEAR(r->keep);
 		return -1;
@@ -745,7 +758,7 @@ static PyGetSetDef reader_getset[] = {
 
 static PyMethodDef reader_methods[] = {
 	{"read", (PyCFunction)(void (*)(void))reader_read, METH_FASTCALL,
-	 "read(n=-1, /)\n--\n\n"
+	 "read($self, n=-1, /)\n--\n\n"
 	 "Read packets into a list.  n > 0: up to n packets (fewer only at\n"
 	 "end of file).  n < 0: the next batch, i.e. at least one packet\n"
 	 "and at most a few hundred, as cheaply as the source allows (one\n"
@@ -753,7 +766,7 @@ static PyMethodDef reader_methods[] = {
 	 "some packets were read is raised by the next call."},
 	{"read_buffer", (PyCFunction)(void (*)(void))reader_read_buffer,
 	 METH_FASTCALL,
-	 "read_buffer(n=-1, /)\n--\n\n"
+	 "read_buffer($self, n=-1, /)\n--\n\n"
 	 "Like read(), but without a Python object per packet: returns\n"
 	 "(data, index) where data is one bytes object holding the packets'\n"
 	 "bytes back to back and index a memoryview of unsigned 64-bit\n"
@@ -761,7 +774,7 @@ static PyMethodDef reader_methods[] = {
 	 "Packet i is data[index[4*i+3]:index[4*i+3]+index[4*i+1]].\n"
 	 "(b'', empty view) at end of file."},
 	{"close", reader_close, METH_NOARGS,
-	 "close()\n--\n\nClose the file.  Closing twice is harmless."},
+	 "close($self)\n--\n\nClose the file.  Closing twice is harmless."},
 	{"__enter__", reader_enter, METH_NOARGS, NULL},
 	{"__exit__", (PyCFunction)(void (*)(void))reader_exit, METH_FASTCALL,
 	 NULL},
@@ -786,11 +799,13 @@ static PyType_Slot reader_slots[] = {
 	{Py_tp_getset, reader_getset},
 	{Py_tp_members, reader_members},
 	{Py_tp_doc, (void *)
-	 "Reader(source)\n\n"
+	 "Reader(source)\n--\n\n"
 	 "A savefile (pcap or pcapng) opened for reading.  source is a path\n"
 	 "(str, bytes, os.PathLike) or a binary file object: one with a\n"
 	 "descriptor is read through a duplicate of it from its current\n"
-	 "position; one without (io.BytesIO) is read whole into memory.\n"
+	 "position (the two share the file offset, so the object's position\n"
+	 "afterwards is unspecified; it is never closed by the Reader); one\n"
+	 "without (io.BytesIO) is read whole into memory.\n"
 	 "Iterating yields Packet objects with nanosecond timestamps.\n"
 	 "A context manager; a closed Reader raises ValueError."},
 	{0, NULL}

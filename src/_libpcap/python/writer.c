@@ -356,6 +356,34 @@ writer_close_quietly(ext_writer *w)
 	}
 }
 
+/* sys.stdout.buffer (or sys.stdout itself when it has no buffer), new ref. */
+static PyObject *
+stdout_binary(void)
+{
+	PyObject *out = PySys_GetObject("stdout");	/* borrowed */
+	PyObject *buf;
+
+	if (out == NULL || out == Py_None) {
+		PyErr_SetString(PyExc_ValueError,
+				"'-' means standard output, but sys.stdout is "
+				"not set");
+		return NULL;
+	}
+	if (!PyObject_HasAttrString(out, "buffer"))
+		return Py_NewRef(out);
+	buf = PyObject_GetAttrString(out, "buffer");
+	if (buf != NULL && PyObject_HasAttrString(out, "flush")) {
+		PyObject *r = PyObject_CallMethod(out, "flush", NULL);
+
+		if (r == NULL) {
+			Py_DECREF(buf);
+			return NULL;
+		}
+		Py_DECREF(r);
+	}
+	return buf;
+}
+
 static int
 writer_init(PyObject *self, PyObject *args, PyObject *kwds)
 {
@@ -364,15 +392,16 @@ writer_init(PyObject *self, PyObject *args, PyObject *kwds)
 	ext_writer *w = (ext_writer *)self;
 	PyObject *dest, *path = NULL;
 	int linktype = 1, snaplen = DEFAULT_SNAPLEN, nano = 0, append = 0;
-	int fd = -1;
+	int fd = -1, rc;
 	ext_src_kind kind;
 	pcap_dumper_t *d = NULL;
+	PyObject *stdout_ref = NULL;
 
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|ii$pp:Writer", kwlist,
 					 &dest, &linktype, &snaplen, &nano,
 					 &append))
 		return -1;
-	if (w->opened) {
+	if (w->opened || w->busy) {
 		PyErr_SetString(PyExc_RuntimeError,
 				"Writer.__init__() may be called only once");
 		return -1;
@@ -390,6 +419,21 @@ writer_init(PyObject *self, PyObject *args, PyObject *kwds)
 	w->snaplen = snaplen;
 	if (ext_classify(w->st, dest, 1, &kind, &path, &fd) < 0)
 		goto fail;
+	if (kind == EXT_SRC_PATH && strcmp(PyBytes_AS_STRING(path), "-") == 0) {
+		/* libpcap's "-" is standard output, which pcap_dump_close would
+		   fclose: write to a duplicate of sys.stdout's buffer instead. */
+		Py_CLEAR(path);
+		dest = stdout_binary();
+		if (dest == NULL)
+			goto fail;
+		rc = ext_classify(w->st, dest, 1, &kind, &path, &fd);
+		if (rc < 0) {
+			Py_DECREF(dest);
+			goto fail;
+		}
+		stdout_ref = dest;
+	}
+	w->busy = 1;	/* the open may drop the GIL */
 	switch (kind) {
 	case EXT_SRC_PATH:
 		w->mode = MODE_PATH;
@@ -403,6 +447,8 @@ writer_init(PyObject *self, PyObject *args, PyObject *kwds)
 		d = open_object(w, dest, append);
 		break;
 	}
+	w->busy = 0;
+	Py_XDECREF(stdout_ref);
 	if (d == NULL)
 		goto fail;
 	w->d = d;
@@ -805,20 +851,20 @@ static PyGetSetDef writer_getset[] = {
 
 static PyMethodDef writer_methods[] = {
 	{"write", writer_write, METH_O,
-	 "write(packet, /)\n--\n\nAppend one Packet to the file."},
+	 "write($self, packet, /)\n--\n\nAppend one Packet to the file."},
 	{"write_bytes", (PyCFunction)(void (*)(void))writer_write_bytes,
 	 METH_FASTCALL | METH_KEYWORDS,
-	 "write_bytes(data, ts_ns, wirelen=None)\n--\n\n"
+	 "write_bytes($self, data, ts_ns, wirelen=None)\n--\n\n"
 	 "Append one packet given as a bytes-like object and an integer\n"
 	 "nanosecond timestamp; wirelen defaults to len(data).  In a\n"
 	 "microsecond file the timestamp is truncated to microseconds."},
 	{"write_many", writer_write_many, METH_O,
-	 "write_many(packets, /)\n--\n\n"
+	 "write_many($self, packets, /)\n--\n\n"
 	 "Append every Packet of an iterable (e.g. a Reader)."},
 	{"flush", writer_flush, METH_NOARGS,
-	 "flush()\n--\n\nPush buffered packets to the file."},
+	 "flush($self)\n--\n\nPush buffered packets to the file."},
 	{"close", writer_close, METH_NOARGS,
-	 "close()\n--\n\n"
+	 "close($self)\n--\n\n"
 	 "Flush and close.  A file object given to the Writer stays open.\n"
 	 "Closing twice is harmless."},
 	{"__enter__", writer_enter, METH_NOARGS, NULL},
@@ -845,11 +891,12 @@ static PyType_Slot writer_slots[] = {
 	{Py_tp_getset, writer_getset},
 	{Py_tp_members, writer_members},
 	{Py_tp_doc, (void *)
-	 "Writer(dest, linktype=1, snaplen=262144, *, nanosecond=False,\n"
-	 "       append=False)\n\n"
+	 "Writer(dest, linktype=1, snaplen=262144, *, nanosecond=False, "
+	 "append=False)\n--\n\n"
 	 "A classic pcap savefile opened for writing.  dest is a path or a\n"
 	 "binary file object (written from its current position; it is not\n"
-	 "closed by close()).  nanosecond=True writes a nanosecond-resolution\n"
+	 "closed by close()); \"-\" is standard output, left open.\n"
+	 "nanosecond=True writes a nanosecond-resolution\n"
 	 "file.  append=True adds to an existing file with libpcap's checks\n"
 	 "(a path, or a file object with a descriptor).  A context manager;\n"
 	 "a closed Writer raises ValueError."},

@@ -1,0 +1,79 @@
+#!/bin/sh
+# run_fuzzers.sh - build and run every libFuzzer harness tests/fuzz/fuzz_*.c
+# for a bounded time.
+#
+# Each harness is compiled with clang -fsanitize=fuzzer,address,undefined
+# together with all the core sources (so any internal helper is reachable),
+# and run for FUZZ_SECONDS (default 30) seconds on a scratch copy of its
+# seed corpus tests/fuzz/corpus_<name>/ (fuzz_bpf.c -> corpus_bpf/), which
+# stays untouched.  Any crash, sanitizer report, leak or timeout fails the
+# script; the reproducer is left in the work directory it prints.
+#
+# Usage: tests/fuzz/run_fuzzers.sh [harness-name ...]
+# Environment: FUZZ_SECONDS, FUZZ_CC (default clang, then clang-14),
+#              FUZZ_WORKDIR (default a new directory under /tmp),
+#              FUZZ_FLAGS (extra libFuzzer flags).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+src="$root/src/_libpcap"
+seconds=${FUZZ_SECONDS:-30}
+
+cc=${FUZZ_CC:-}
+if [ -z "$cc" ]; then
+	for c in clang clang-14; do
+		if command -v "$c" >/dev/null 2>&1; then cc=$c; break; fi
+	done
+fi
+if [ -z "$cc" ]; then
+	echo "run_fuzzers.sh: clang not found (set FUZZ_CC)" >&2
+	exit 2
+fi
+
+work=${FUZZ_WORKDIR:-$(mktemp -d /tmp/fuzz.XXXXXX)}
+mkdir -p "$work"
+
+if [ $# -gt 0 ]; then
+	harnesses=$(for n in "$@"; do echo "$here/${n%.c}.c"; done)
+else
+	harnesses=$(ls "$here"/fuzz_*.c)
+fi
+
+core=$(ls "$src"/core/*.c "$src"/savefile/*.c "$src"/bpf/*.c \
+	"$src"/capture/*.c "$src"/compiler/*.c 2>/dev/null)
+includes="-I$src/include -I$src/core -I$src/bpf -I$src/savefile"
+
+status=0
+for h in $harnesses; do
+	name=$(basename "$h" .c)
+	short=${name#fuzz_}
+	exe="$work/$name"
+	echo "== $name: building"
+	# shellcheck disable=SC2086  # word splitting of the lists is wanted
+	if ! $cc -std=c11 -g -O1 -D_GNU_SOURCE -fvisibility=hidden \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$includes "$h" $core -o "$exe"; then
+		echo "== $name: BUILD FAILED" >&2
+		status=1
+		continue
+	fi
+	corpus="$work/corpus_$short"
+	mkdir -p "$corpus"
+	if [ -d "$here/corpus_$short" ]; then
+		cp -R "$here/corpus_$short/." "$corpus/"
+	fi
+	echo "== $name: fuzzing for ${seconds}s (corpus $corpus)"
+	# shellcheck disable=SC2086
+	if (cd "$work" && "$exe" -max_total_time="$seconds" -timeout=10 \
+		-rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+		${FUZZ_FLAGS:-} "$corpus" >"$work/$name.log" 2>&1); then
+		grep -E "^(stat::number_of_executed_units|Done)" "$work/$name.log" | tail -2 || true
+		echo "== $name: ok"
+	else
+		tail -40 "$work/$name.log" >&2
+		echo "== $name: FAILED (log: $work/$name.log, reproducers in $work)" >&2
+		status=1
+	fi
+done
+exit $status
