@@ -18,7 +18,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import pytest
 
-libpcap = pytest.importorskip("libpcap")
+import libpcap
 if not hasattr(libpcap, "Reader"):  # pragma: no cover
     pytest.skip("the native API is not built", allow_module_level=True)
 

@@ -338,10 +338,23 @@ test_usb_iso_len(void)
 	CHECK_INT(len, 1096);
 	CHECK(roundtrip(0, LT_USB_MM, in, 63, 1096, out, &len));
 	CHECK_INT(len, 1096);
-	/* More than 128 descriptors: not trusted. */
-	iso_completion(in, 129, 1000);
-	CHECK(roundtrip(0, LT_USB_MM, in, 120, 64 + 129 * 16 + 1000, out, &len));
-	CHECK_INT(len, 64 + 129 * 16 + 1000);
+	/* More than 128 descriptors: not trusted, even when all captured. */
+	{
+		static unsigned char big[64 + 129 * 16], bigout[sizeof big];
+
+		memset(big, 0, sizeof big);
+		memcpy(big, in, 64);
+		put(big, 60, 129, 4, 0);
+		set_desc(big, 0, 0, 5000, 0);
+		CHECK(roundtrip(0, LT_USB_MM, big, sizeof big,
+		    64 + 129 * 16 + 1000, bigout, &len));
+		CHECK_INT(len, 64 + 129 * 16 + 1000);
+		/* The same with 128 is fixed: 64 + 128 * 16 + 5000. */
+		put(big, 60, 128, 4, 0);
+		CHECK(roundtrip(0, LT_USB_MM, big, sizeof big,
+		    64 + 128 * 16 + 1000, bigout, &len));
+		CHECK_INT(len, 64 + 128 * 16 + 5000);
+	}
 
 	/* Never below caplen; a total short of caplen is not used. */
 	iso_completion(in, 1, 0);
