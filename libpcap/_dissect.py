@@ -33,12 +33,12 @@ DLT_NULL = 0
 DLT_EN10MB = 1
 DLT_RAW = 12
 LINKTYPE_RAW = 101
+DLT_C_HDLC = 104
 DLT_LOOP = 108
 DLT_LINUX_SLL = 113
 DLT_IPV4 = 228
 DLT_IPV6 = 229
 DLT_LINUX_SLL2 = 276
-DLT_C_HDLC = 104
 
 ETHERTYPE_IPV4 = 0x0800
 ETHERTYPE_ARP = 0x0806
@@ -320,14 +320,14 @@ _LINK_PRINTERS: Dict[int, _LinkPrinter] = {
 # Network layers.  `off` is where the header starts in `data`; `wire` is how
 # many bytes the packet had on the wire from there on.
 
-_ARP_OPS: Dict[int, str] = {1: "Request", 2: "Reply", 3: "Reverse Request", 4: "Reverse Reply",
-                             8: "Inverse Request", 9: "Inverse Reply"}
+# ARP opcodes printed: request, reply, reverse request/reply, inverse request/reply.
+_ARP_OPCODES = frozenset((1, 2, 3, 4, 8, 9))
 
 
 def _arp(out: List[str], data: bytes, off: int, wire: int) -> None:
     _need(data, off + 8, "arp")
     htype, ptype, hlen, plen, op = struct.unpack_from("!HHBBH", data, off)
-    if ptype != ETHERTYPE_IPV4 or plen != 4 or hlen == 0 or op not in _ARP_OPS:
+    if ptype != ETHERTYPE_IPV4 or plen != 4 or hlen == 0 or op not in _ARP_OPCODES:
         # Not the ARP of IPv4 this printer knows: say what it is.
         out.append("hardware type %d (len %d), protocol 0x%04x (len %d), opcode %d, length %d"
                    % (htype, hlen, ptype, plen, op, wire))
@@ -381,7 +381,6 @@ def _ipv4(out: List[str], data: bytes, off: int, wire: int) -> None:
                    % (src, dst, _IPPROTO_NAMES.get(proto, "ip-proto-%d" % proto).lower(), fragoff, paylen))
         return
     _transport(out, proto, payload, paylen, (src, dst), False, bool(frag & 0x2000))
-
 
 
 # Extension headers walked to reach the transport header, by next-header value.

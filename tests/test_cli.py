@@ -277,7 +277,7 @@ def test_sample_protocols(pkg: Path) -> None:
     out = "\n".join(lines(run(pkg, "--sample")))
     for word in ("ethertype ARP", "ethertype IPv4", "ethertype IPv6", "ethertype 802.1Q", "Flags [S]",
                  "Flags [S.]", "Flags [P.]", "Flags [F.]", "Flags [R.]", "UDP, length", "ICMP echo request",
-                 "ICMP echo reply", "udp port 33434 unreachable", "ICMP6, echo request", "neighbor solicitation",
+                 "ICMP echo reply", "udp port 33434 unreachable", "udp fragment, offset 1480", "ICMP6, echo request", "neighbor solicitation",
                  "neighbor advertisement", "HBH ICMP6"):
         assert word in out, word
 

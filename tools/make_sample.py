@@ -2,8 +2,8 @@
 """Generate libpcap/data/sample.pcap, the small capture the package ships.
 
 The capture is built packet by packet with struct.pack: Ethernet frames that
-carry ARP, IPv4 and IPv6 with TCP, UDP, ICMP and ICMPv6, one 802.1Q-tagged
-frame, and fixed timestamps, so running the script twice gives the same
+carry ARP, IPv4 (one datagram in two fragments) and IPv6 with TCP, UDP, ICMP
+and ICMPv6, one 802.1Q-tagged frame, and fixed timestamps, so running the script twice gives the same
 bytes.  Checksums are computed, so other tools find nothing wrong with it.
 
 The packet builders are plain functions that the tests import too (they load
@@ -300,6 +300,11 @@ def _sample_frames() -> List[bytes]:
     probe = ipv4(HOST, PEER, PROTO_UDP, udp(HOST, PEER, 33434, 33434, b"probe"), ident=0x1010, frag=0)
     eth4(HOST_MAC, PEER_MAC, probe)
     eth4(PEER_MAC, HOST_MAC, ipv4(PEER, HOST, PROTO_ICMP, icmp(3, 3, b"\0" * 4, probe), ident=0x4001, frag=0))
+
+    # A UDP datagram too big for one frame, in two IPv4 fragments.
+    big = udp(HOST, PEER, 40002, 9000, bytes(i % 251 for i in range(1600)))
+    eth4(HOST_MAC, PEER_MAC, ipv4(HOST, PEER, PROTO_UDP, big[:1480], ident=0x1011, frag=IP_MF))
+    eth4(HOST_MAC, PEER_MAC, ipv4(HOST, PEER, PROTO_UDP, big[1480:], ident=0x1011, frag=1480 // 8))
 
     # IPv6: neighbor discovery, a ping, a DNS query over UDP and a refused TCP connection.
     sol_node = "ff02::1:ff00:1"
