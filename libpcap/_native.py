@@ -32,6 +32,21 @@ re-exports it again at top level) and documents it.
     ``ts_frac_ns`` split the timestamp.  ``len(p)`` is ``caplen``,
     ``bytes(p)`` is ``data`` and ``memoryview(p)`` views it without a copy.
 
+``Filter(instructions)``
+    A classic BPF program built by hand: from ``(code, jt, jf, k)`` tuples,
+    objects with those attributes (a ctypes array of ``libpcap.bpf_insn``)
+    or a ctypes ``libpcap.bpf_program``; ``Filter.from_ddd(text)`` and
+    ``Filter.from_dd(text)`` read ``tcpdump -ddd`` / ``-dd`` output.  It is
+    validated once (``bpf_validate``; an invalid program raises
+    ``PcapError("BPF program is not valid: <reason>")``) and immutable.
+    ``match(data, wirelen=None)`` gives ``bpf_filter``'s result (0 =
+    rejected, else the snap length) for a bytes-like object (not copied) or
+    a :class:`Packet`; ``dump(option=1)`` is ``bpf_dump``'s text (1:
+    ``tcpdump -d``, 2: ``-dd``, 3: ``-ddd``) and ``str(f)`` the ``-d``
+    listing without its final newline; ``len(f)``, ``f.instructions``,
+    ``==``, ``hash`` and pickling work on the instructions.
+    ``Reader.set_filter(f)`` installs it on a Reader (``None`` removes it).
+
 Errors are raised as :class:`PcapError` (``.code``, ``.message`` =
 libpcap's text) or its subclasses :class:`PcapFileError` and
 :class:`PcapNotSupported`.  Using a closed ``Reader``/``Writer`` raises
@@ -44,6 +59,7 @@ from __future__ import annotations
 
 from . import _libpcap
 from ._libpcap import (
+    Filter,
     Packet,
     PcapError,
     PcapFileError,
@@ -53,6 +69,7 @@ from ._libpcap import (
 )
 
 __all__ = [
+    "Filter",
     "Packet",
     "PcapError",
     "PcapFileError",
@@ -62,7 +79,7 @@ __all__ = [
 ]
 
 #: The extension's interface version this module was written against.
-_ABI_VERSION = 1
+_ABI_VERSION = 2
 
 if getattr(_libpcap, "ABI_VERSION", None) != _ABI_VERSION:  # pragma: no cover
     raise ImportError(

@@ -20,6 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -169,6 +170,11 @@ class Run:
 
     def __init__(self, space: netns.Netns, exe: Path, argv: Sequence[str]) -> None:
         self.proc = space.popen([str(exe), *argv])
+        # Nothing may hang a test: a stuck driver is killed (and the test
+        # fails on its missing output).
+        self.watchdog = threading.Timer(2 * RUN_TIMEOUT, self.proc.kill)
+        self.watchdog.daemon = True
+        self.watchdog.start()
         self.header: Record = {}
         self.ready = False
         self.records: List[Record] = []
@@ -188,6 +194,8 @@ class Run:
             self.proc.kill()
             out, err = self.proc.communicate()
             raise AssertionError(f"driver timed out; stderr: {err[-2000:]}")
+        finally:
+            self.watchdog.cancel()
         self.records = [json.loads(line) for line in out.splitlines() if line.strip()]
         if self.proc.returncode != 0:
             raise AssertionError(f"driver failed ({self.proc.returncode}): {err[-2000:]}")

@@ -491,6 +491,7 @@ test_ops(void)
 	CHECK(p != NULL);
 	CHECK(pcap_file(p) == f);
 	CHECK_INT(pcap_get_selectable_fd(p), fd);
+	CHECK_INT(pcap_fileno(p), -1);		/* as libpcap, for files */
 	CHECK_INT(pcap_stats(p, &st), PCAP_ERROR);
 	CHECK_STR(pcap_geterr(p), "Statistics aren't available from savefiles");
 	CHECK_INT(pcap_inject(p, "x", 1), PCAP_ERROR);

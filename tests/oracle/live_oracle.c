@@ -35,6 +35,7 @@
  *   -V (next_ex: before each call, wait 5 ms and check that the previous
  *      packet's bytes are still there, as pcap_next_ex promises)
  *   -f GROUP:MODE (ours only: cap_set_fanout before activation)
+ *   -Z (count packets, print none: for throughput)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -61,7 +62,7 @@ struct opts {
 	const char *tstamp, *dlt, *direction, *progfile, *mode;
 	long count, deadline_ms, stall_ms, break_ms;
 	int nonblock_after, nonblock_before, quiet, rfmon, open_live;
-	int late_filter, verify_next;
+	int late_filter, verify_next, count_only;
 	const char *fanout;
 };
 
@@ -272,11 +273,14 @@ print_packet(const struct pcap_pkthdr *h, const u_char *data)
 	printf("}\n");
 }
 
+static int g_count_only;
+
 static void
 on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	(void)user;
-	print_packet(h, data);
+	if (!g_count_only)
+		print_packet(h, data);
 	g_seen++;
 	if (g_count > 0 && g_seen >= g_count)
 		pcap_breakloop(g_handle);
@@ -461,6 +465,7 @@ cmd_capture(const char *dev, const struct opts *o)
 		return 0;
 	g_count = o->count;
 	g_quiet = o->quiet;
+	g_count_only = o->count_only;
 	printf("{\"ready\":1}\n");
 	fflush(stdout);
 	if (o->stall_ms > 0)
@@ -610,7 +615,7 @@ main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "s:pt:B:inT:P:y:d:F:c:w:m:NES:b:qrOAVf:")) != -1) {
+	while ((c = getopt(argc, argv, "s:pt:B:inT:P:y:d:F:c:w:m:NES:b:qrOAVf:Z")) != -1) {
 		switch (c) {
 		case 's': o.snaplen = atoi(optarg); o.have_snaplen = 1; break;
 		case 'p': o.promisc = 1; break;
@@ -636,6 +641,7 @@ main(int argc, char **argv)
 		case 'A': o.late_filter = 1; break;
 		case 'V': o.verify_next = 1; break;
 		case 'f': o.fanout = optarg; break;
+		case 'Z': o.count_only = 1; break;
 		default: return 2;
 		}
 	}

@@ -44,6 +44,7 @@ struct lnx_priv {
 	int arptype;		/* ARPHRD_ of the device, -1 for "any" */
 	int breakfd;		/* eventfd that wakes a blocked poll; -1 */
 	int ignore_outgoing;	/* PACKET_IGNORE_OUTGOING is on */
+	int vlan_offset;	/* where VLAN tags go back in, or -1 */
 	long long sysfs_dropped;	/* interface drops seen so far */
 	struct pcap_stat stat;		/* accumulated kernel counters */
 
@@ -80,7 +81,8 @@ lnx_priv(pcap_t *p)
 }
 
 /* ---- linux.c ---------------------------------------------------------- */
-/* The ops of a handle activated on Linux (tests compare p->ops to it). */
+/* The ops of a handle activated on Linux (compared with p->ops to tell a
+   live Linux handle from other handles). */
 INTERNAL extern const struct pcap_ops lnx_live_ops;
 
 /* ---- linux-ring.c ----------------------------------------------------- */
@@ -114,7 +116,8 @@ INTERNAL void lnx_build_sll2(unsigned char *hdr, unsigned pkttype,
 			     unsigned hatype, unsigned halen,
 			     const unsigned char *addr, uint16_t protocol_be,
 			     int ifindex);
-/* Offset at which a VLAN tag is put back for a DLT, or -1 for none. */
+/* Offset at which a VLAN tag is put back for a DLT, or -1 for none
+   (libpcap's: EN10MB 12, LINUX_SLL 14). */
 INTERNAL int lnx_vlan_offset(int dlt);
 /* Move the first `offset` bytes of the packet at *pp back by 4 bytes and
    write TPID and TCI there; *pp is moved back by 4. */

@@ -627,7 +627,7 @@ lnx_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 
 	/* The caller is done with the data of the previous read. */
 	give_back_held(lp);
-	c.vlan_offset = lnx_vlan_offset(p->linktype);
+	c.vlan_offset = lp->vlan_offset;
 	c.cooked_len = !lp->cooked ? 0 : p->linktype == DLT_LINUX_SLL2 ?
 	    LNX_SLL2_HDR_LEN : LNX_SLL_HDR_LEN;
 	c.sll2 = p->linktype == DLT_LINUX_SLL2;

@@ -86,6 +86,7 @@ reset_priv(struct lnx_priv *lp)
 	lp->ifindex = -1;
 	lp->lo_ifindex = -1;
 	lp->arptype = -1;
+	lp->vlan_offset = -1;
 	lp->breakfd = -1;
 	lp->held_block = -1;
 }
@@ -316,6 +317,7 @@ setup_socket(pcap_t *p, int is_any)
 	if (lp->cooked && p->snapshot < LNX_SLL2_HDR_LEN + 1)
 		p->snapshot = LNX_SLL2_HDR_LEN + 1;
 	p->bufsize = p->snapshot;
+	lp->vlan_offset = lnx_vlan_offset(p->linktype);
 	if (p->opt.tstamp_precision == PCAP_TSTAMP_PRECISION_NANO) {
 		val = 1;
 		if (setsockopt(p->fd, SOL_SOCKET, SO_TIMESTAMPNS, &val,
@@ -491,9 +493,10 @@ lnx_setdirection(pcap_t *p, pcap_direction_t d)
 static int
 lnx_set_datalink(pcap_t *p, int dlt)
 {
-	/* The read loop takes the header format from p->linktype. */
-	(void)p;
-	(void)dlt;
+	/* The read loop takes the cooked header format from p->linktype,
+	   which the core sets next.  (DOCSIS on Ethernet is a relabelling
+	   the core does without us: tags still go back in, as in libpcap.) */
+	lnx_priv(p)->vlan_offset = lnx_vlan_offset(dlt);
 	return 0;
 }
 
@@ -604,9 +607,10 @@ cap_set_fanout(pcap_t *p, int group_id, int mode)
 		    group_id);
 		return PCAP_ERROR;
 	}
-	/* Modes that need a program of their own are not offered. */
+	/* Modes that need a BPF program of their own (CBPF, EBPF) are not
+	   offered; flags live in the top bits of the 16. */
 	if (mode < 0 || mode > 0xffff || type > PACKET_FANOUT_QM ||
-	    type == PACKET_FANOUT_CBPF || (mode & 0x0f00) != 0) {
+	    (mode & 0x0f00) != 0) {
 		core_fmt(p->errbuf, "fanout mode 0x%x is not supported", mode);
 		return PCAP_ERROR;
 	}

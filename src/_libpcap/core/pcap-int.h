@@ -134,8 +134,8 @@ INTERNAL int core_install_userland_filter(pcap_t *p, const struct bpf_program *p
 /* ---- core/registry.c -------------------------------------------------- */
 /* The set of open handles/dumpers: add at creation (-1 on ENOMEM), remove
    at close (1 if it was open, 0 if unknown: a second close is a no-op). */
-INTERNAL int core_registry_add(const void *obj);
-INTERNAL int core_registry_remove(const void *obj);
+INTERNAL int core_registry_add(void *obj);
+INTERNAL int core_registry_remove(void *obj);
 
 /* ---- core/errors.c ---------------------------------------------------- */
 /* printf into an errbuf of PCAP_ERRBUF_SIZE, always terminated. */

@@ -7,23 +7,25 @@
  * no per-packet path does.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "pcap-int.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static const void **items;
+/* Kept as addresses only: the registry never reads the objects. */
+static uintptr_t *items;
 static size_t count, capacity;
 
 int
-core_registry_add(const void *obj)
+core_registry_add(void *obj)
 {
 	int rc = 0;
 
 	pthread_mutex_lock(&lock);
 	if (count == capacity) {
 		size_t ncap = capacity ? capacity * 2 : 16;
-		const void **n = realloc(items, ncap * sizeof *n);
+		uintptr_t *n = realloc(items, ncap * sizeof *n);
 		if (n == NULL)
 			rc = -1;
 		else {
@@ -32,20 +34,20 @@ core_registry_add(const void *obj)
 		}
 	}
 	if (rc == 0)
-		items[count++] = obj;
+		items[count++] = (uintptr_t)obj;
 	pthread_mutex_unlock(&lock);
 	return rc;
 }
 
 int
-core_registry_remove(const void *obj)
+core_registry_remove(void *obj)
 {
 	int found = 0;
 
 	pthread_mutex_lock(&lock);
 	/* Newest first: a handle is usually closed soon after it is opened. */
 	for (size_t i = count; i-- > 0;) {
-		if (items[i] == obj) {
+		if (items[i] == (uintptr_t)obj) {
 			items[i] = items[--count];
 			found = 1;
 			break;

@@ -3,7 +3,7 @@
  * per-module state (types and exception classes) with its traverse, clear
  * and free hooks, the lookup of that state from a type, and the small
  * version shims that the other files share.  The work is in packet.c,
- * reader.c, writer.c, errors.c and fileobj.c.
+ * reader.c, writer.c, filter.c, errors.c and fileobj.c.
  */
 #include "native.h"
 
@@ -87,10 +87,12 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->PacketType);
 	Py_VISIT(st->ReaderType);
 	Py_VISIT(st->WriterType);
+	Py_VISIT(st->FilterType);
 	Py_VISIT(st->PcapError);
 	Py_VISIT(st->PcapFileError);
 	Py_VISIT(st->PcapNotSupported);
 	Py_VISIT(st->TextIOBase);
+	Py_VISIT(st->SimpleCData);
 	Py_VISIT(st->s_fspath);
 	Py_VISIT(st->s_read);
 	Py_VISIT(st->s_write);
@@ -99,6 +101,12 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->s_flush);
 	Py_VISIT(st->s_cast);
 	Py_VISIT(st->s_Q);
+	Py_VISIT(st->s_code);
+	Py_VISIT(st->s_jt);
+	Py_VISIT(st->s_jf);
+	Py_VISIT(st->s_k);
+	Py_VISIT(st->s_bf_insns);
+	Py_VISIT(st->s_bf_len);
 	return 0;
 }
 
@@ -110,10 +118,12 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->PacketType);
 	Py_CLEAR(st->ReaderType);
 	Py_CLEAR(st->WriterType);
+	Py_CLEAR(st->FilterType);
 	Py_CLEAR(st->PcapError);
 	Py_CLEAR(st->PcapFileError);
 	Py_CLEAR(st->PcapNotSupported);
 	Py_CLEAR(st->TextIOBase);
+	Py_CLEAR(st->SimpleCData);
 	Py_CLEAR(st->s_fspath);
 	Py_CLEAR(st->s_read);
 	Py_CLEAR(st->s_write);
@@ -122,6 +132,12 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->s_flush);
 	Py_CLEAR(st->s_cast);
 	Py_CLEAR(st->s_Q);
+	Py_CLEAR(st->s_code);
+	Py_CLEAR(st->s_jt);
+	Py_CLEAR(st->s_jf);
+	Py_CLEAR(st->s_k);
+	Py_CLEAR(st->s_bf_insns);
+	Py_CLEAR(st->s_bf_len);
 	return 0;
 }
 
@@ -155,14 +171,21 @@ module_exec(PyObject *m)
 	INTERN(s_flush, "flush");
 	INTERN(s_cast, "cast");
 	INTERN(s_Q, "Q");
+	INTERN(s_code, "code");
+	INTERN(s_jt, "jt");
+	INTERN(s_jf, "jf");
+	INTERN(s_k, "k");
+	INTERN(s_bf_insns, "bf_insns");
+	INTERN(s_bf_len, "bf_len");
 #undef INTERN
 
 	if (ext_errors_init(m, st) < 0 || ext_packet_init_type(m, st) < 0 ||
-	    ext_reader_init_type(m, st) < 0 || ext_writer_init_type(m, st) < 0)
+	    ext_reader_init_type(m, st) < 0 || ext_writer_init_type(m, st) < 0 ||
+	    ext_filter_init_type(m, st) < 0)
 		return -1;
 
 	/* So the Python side can check it got the extension it was built with. */
-	if (PyModule_AddIntConstant(m, "ABI_VERSION", 1) < 0 ||
+	if (PyModule_AddIntConstant(m, "ABI_VERSION", 2) < 0 ||
 	    PyModule_AddIntConstant(m, "PCAP_ERROR", PCAP_ERROR) < 0)
 		return -1;
 	return 0;

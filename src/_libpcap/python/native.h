@@ -70,14 +70,17 @@ typedef struct {
 	PyTypeObject *PacketType;
 	PyTypeObject *ReaderType;
 	PyTypeObject *WriterType;
+	PyTypeObject *FilterType;
 	PyObject *PcapError;		/* root of the hierarchy */
 	PyObject *PcapFileError;	/* savefile open/read/write errors */
 	PyObject *PcapNotSupported;	/* engine not there (yet) */
 	PyObject *TextIOBase;		/* io.TextIOBase, to reject text files */
+	PyObject *SimpleCData;		/* ctypes._SimpleCData, once needed */
 	/* Interned attribute names: a fresh string per call would also fill
 	   CPython's type attribute cache with copies. */
 	PyObject *s_fspath, *s_read, *s_write, *s_fileno, *s_tell, *s_flush;
 	PyObject *s_cast, *s_Q;
+	PyObject *s_code, *s_jt, *s_jf, *s_k, *s_bf_insns, *s_bf_len;
 } ext_state;
 
 extern struct PyModuleDef ext_module_def;
@@ -110,6 +113,20 @@ int ext_ts_ns_from_pylong(PyObject *o, int64_t *sec, uint32_t *nsec);
 
 int ext_reader_init_type(PyObject *module, ext_state *st);
 int ext_writer_init_type(PyObject *module, ext_state *st);
+
+/* ---- Filter (filter.c) ------------------------------------------------ */
+
+int ext_filter_init_type(PyObject *module, ext_state *st);
+/* Is o a Filter? */
+int ext_filter_check(ext_state *st, PyObject *o);
+/* The Filter's program, for pcap_setfilter (which copies it); borrowed,
+   valid while filt lives. */
+struct bpf_program *ext_filter_program(PyObject *filt);
+/* bpf_filter's result of the Filter on one packet (0 = rejected). */
+u_int ext_filter_run(PyObject *filt, const u_char *data, u_int wirelen,
+		     u_int caplen);
+/* Drop the userland filter of a savefile handle (libpcap has no call). */
+void ext_filter_remove(pcap_t *p);
 
 /* ---- errors (errors.c) ------------------------------------------------ */
 

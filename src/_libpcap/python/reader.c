@@ -12,6 +12,10 @@
  *
  * A Reader is used by one thread at a time: while one thread is inside the
  * core, any other call on the same Reader raises RuntimeError.
+ *
+ * set_filter() installs a Filter in the core (pcap_setfilter: userland
+ * filtering while the stage fills) and runs it over the staged packets not
+ * handed out yet, so that it applies from the next packet on.
  */
 #include "native.h"
 
@@ -631,6 +635,60 @@ fail:
 	return NULL;
 }
 
+/* ---- filtering ---------------------------------------------------------- */
+
+/* Keep only the staged, not yet handed out records that filt accepts,
+   packed again (read_buffer copies runs of records as one block). */
+static void
+stage_filter(ext_reader *r, PyObject *filt)
+{
+	size_t i, w = r->pos, off;
+
+	if (r->pos == r->nrec)
+		return;
+	off = r->recs[r->pos].off;
+	for (i = r->pos; i < r->nrec; i++) {
+		stage_rec rec = r->recs[i];
+
+		if (ext_filter_run(filt, r->data + rec.off, rec.wirelen,
+				   rec.caplen) == 0)
+			continue;
+		if (rec.off != off && rec.caplen != 0)
+			memmove(r->data + off, r->data + rec.off, rec.caplen);
+		rec.off = off;
+		r->recs[w++] = rec;
+		off += rec.caplen;
+	}
+	r->nrec = w;
+	r->dlen = off;
+}
+
+/* set_filter(filt) */
+static PyObject *
+reader_set_filter(PyObject *self, PyObject *filt)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	if (filt != Py_None && !ext_filter_check(r->st, filt)) {
+		PyErr_Format(PyExc_TypeError,
+			     "set_filter() argument must be a Filter or None, "
+			     "not %.100s", Py_TYPE(filt)->tp_name);
+		return NULL;
+	}
+	if (reader_check(r) < 0)
+		return NULL;
+	if (filt == Py_None) {
+		ext_filter_remove(r->p);
+		Py_RETURN_NONE;
+	}
+	/* The program was validated when the Filter was made: only memory
+	   can fail here. */
+	if (pcap_setfilter(r->p, ext_filter_program(filt)) < 0)
+		return ext_raise(r->st->PcapError, PCAP_ERROR, pcap_geterr(r->p));
+	stage_filter(r, filt);
+	Py_RETURN_NONE;
+}
+
 /* ---- the rest of the interface ----------------------------------------- */
 
 static PyObject *
@@ -773,6 +831,15 @@ static PyMethodDef reader_methods[] = {
 	 "integers, four per packet: ts_ns, caplen, wirelen, offset in data.\n"
 	 "Packet i is data[index[4*i+3]:index[4*i+3]+index[4*i+1]].\n"
 	 "(b'', empty view) at end of file."},
+	{"set_filter", reader_set_filter, METH_O,
+	 "set_filter($self, filt, /)\n--\n\n"
+	 "Install filt (a Filter) on the file: from the next packet on, only\n"
+	 "the packets it accepts are read (any nonzero result; packets are\n"
+	 "not cut to it).  None removes the filter.  The Reader reads ahead\n"
+	 "(up to a few hundred packets from a regular file) through the\n"
+	 "filter installed at the time, and a packet that filter rejected is\n"
+	 "not read again: a wider filter (or None) set in the middle of a\n"
+	 "file takes full effect after the packets already read ahead."},
 	{"close", reader_close, METH_NOARGS,
 	 "close($self)\n--\n\nClose the file.  Closing twice is harmless."},
 	{"__enter__", reader_enter, METH_NOARGS, NULL},

@@ -47,6 +47,13 @@ new_dumper(pcap_t *p, FILE *f)
 			(void)fclose(f);
 		return NULL;
 	}
+	if (core_registry_add(d) < 0) {
+		core_fmt_errno(p->errbuf, ENOMEM, "malloc");
+		free(d);
+		if (f != stdout)
+			(void)fclose(f);
+		return NULL;
+	}
 	d->f = f;
 	d->owns_file = 1;	/* pcap_dump_close closes it, as libpcap does */
 	d->precision = p->tstamp_precision;
@@ -291,7 +298,8 @@ pcap_dump_flush(pcap_dumper_t *d)
 void
 pcap_dump_close(pcap_dumper_t *d)
 {
-	if (d == NULL)
+	/* NULL, or closed already: a second close is a no-op. */
+	if (d == NULL || !core_registry_remove(d))
 		return;
 	if (d->owns_file)
 		(void)fclose(d->f);

@@ -39,13 +39,21 @@ sf_buf_free(struct sf_buf *b)
 	b->cap = b->pos = b->end = 0;
 }
 
-/* Double the allocation (first time: one chunk), keeping the bytes. */
+/*
+ * Grow the allocation (first time: one chunk) towards holding n bytes:
+ * doubling, but never past n plus one read-ahead chunk.
+ */
 static int
-grow(struct sf_buf *b, char *errbuf)
+grow(struct sf_buf *b, size_t n, char *errbuf)
 {
 	size_t ncap = b->cap != 0 ? b->cap * 2 :
 	    (b->chunk != 0 ? b->chunk : SF_MIN_CAP);
-	u_char *nbase = realloc(b->base, ncap);
+	u_char *nbase;
+
+	/* Only called with cap < n, so this still grows. */
+	if (b->cap != 0 && ncap > n + b->chunk)
+		ncap = n + b->chunk;
+	nbase = realloc(b->base, ncap);
 
 	if (nbase == NULL) {
 		core_fmt(errbuf, "out of memory");
@@ -87,7 +95,7 @@ sf_buf_fill(struct sf_buf *b, size_t n, char *errbuf)
 		ssize_t got;
 
 		/* Grow only once the buffer is full of real data. */
-		if (b->end == b->cap && grow(b, errbuf) < 0)
+		if (b->end == b->cap && grow(b, n, errbuf) < 0)
 			return -1;
 		if (b->chunk != 0)
 			want = b->cap - b->end;
@@ -115,7 +123,7 @@ sf_buf_skip(struct sf_buf *b, size_t n, char *errbuf)
 
 		/* The buffer is empty here: reuse it as the discard area. */
 		b->pos = b->end = 0;
-		if (b->cap == 0 && grow(b, errbuf) < 0)
+		if (b->cap == 0 && grow(b, 0, errbuf) < 0)
 			return -1;
 		want = b->cap;
 		if (b->chunk == 0 && n - done < want)
