@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pcap-int.h"
+#include "../capture/capture.h"
 
 #define REQUIRE_ACTIVATED(p) \
 	do { if (!(p)->activated) return PCAP_ERROR_NOT_ACTIVATED; } while (0)
@@ -85,8 +86,7 @@ pcap_get_selectable_fd(pcap_t *p)
 const struct timeval *
 pcap_get_required_select_timeout(pcap_t *p)
 {
-	(void)p;
-	return NULL;
+	return cap_required_select_timeout(p);
 }
 
 int

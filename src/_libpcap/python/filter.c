@@ -344,8 +344,23 @@ program_instructions(ext_state *st, PyObject *obj)
 			raise_too_long(st);
 		return NULL;
 	}
+	if (n > 0) {
+		/* ctypes slices a NULL pointer into a list of NULLs (with an
+		   exception set): refuse it before */
+		int nonnull = PyObject_IsTrue(insns);
+
+		if (nonnull <= 0) {
+			Py_DECREF(insns);
+			if (nonnull == 0)
+				PyErr_SetString(PyExc_ValueError,
+						"bf_insns is NULL but bf_len is not 0");
+			return NULL;
+		}
+	}
 	seq = PySequence_GetSlice(insns, 0, n);
 	Py_DECREF(insns);
+	if (seq != NULL && PyErr_Occurred())
+		Py_CLEAR(seq);
 	return seq;
 }
 
