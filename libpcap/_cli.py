@@ -40,8 +40,11 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
 
-# Options of tcpdump that need live capture, which this version lacks.
-_LIVE_OPTIONS = ("-i", "-D", "-L", "-I", "-p", "-B", "-y")
+# Options of tcpdump that need live capture, which this version lacks:
+# (flag, argparse dest, takes a value).
+_LIVE_OPTIONS = (("-i", "interface", True), ("-D", "list_interfaces", False),
+                 ("-L", "list_datalinks", False), ("-I", "monitor_mode", False),
+                 ("-p", "no_promiscuous", False), ("-B", "buffer_size", True), ("-y", "datalink", True))
 
 
 class _Failure(Exception):
@@ -84,6 +87,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                         help="print (and write) timestamps with nanosecond precision")
     parser.add_argument("--time-stamp-precision", choices=("micro", "nano"), dest="precision",
                         help="timestamp precision: micro (the default) or nano")
+    parser.add_argument("-l", dest="line_buffered", action="store_true",
+                        help="flush the output after each line (for pipes such as | grep)")
     parser.add_argument("-n", action="count", default=0,
                         help="accepted for tcpdump habits: addresses are always numeric")
     parser.add_argument("-e", action="count", default=0,
@@ -94,12 +99,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                         help="print the C compiler flags to build against this package's libpcap")
     parser.add_argument("--libs", action="store_true",
                         help="print the linker flags to link against this package's libpcap")
-    live = parser.add_argument_group("live capture (not available yet)")
-    live.add_argument("-i", dest="interface", metavar="INTERFACE", help=argparse.SUPPRESS)
-    for flag in ("-D", "-L", "-I", "-p"):
-        live.add_argument(flag, action="store_true", dest="live" + flag[1:], help=argparse.SUPPRESS)
-    live.add_argument("-B", dest="buffer_size", metavar="SIZE", help=argparse.SUPPRESS)
-    live.add_argument("-y", dest="datalink", metavar="TYPE", help=argparse.SUPPRESS)
+    for flag, dest, takes_value in _LIVE_OPTIONS:
+        if takes_value:
+            parser.add_argument(flag, dest=dest, help=argparse.SUPPRESS)
+        else:
+            parser.add_argument(flag, dest=dest, action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("expression", nargs="*", help=argparse.SUPPRESS)
     return parser
 
@@ -194,6 +198,8 @@ def _run(args: argparse.Namespace, stderr: TextIO) -> int:
         stderr.flush()
         packets = islice(reader, args.count)
         if args.write is None:
+            if args.line_buffered:
+                sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
             _print_packets(packets, linktype, name, _Clock(nano), sys.stdout)
             sys.stdout.flush()
             return EXIT_OK
@@ -226,9 +232,7 @@ def _main(argv: Sequence[str], prog: str) -> int:
             if args.cflags or args.libs:
                 print(_build_flags(args.cflags, args.libs))
             return EXIT_OK
-        used = [flag for flag, dest in zip(_LIVE_OPTIONS, ("interface", "liveD", "liveL", "liveI", "livep",
-                                                           "buffer_size", "datalink"))
-                if getattr(args, dest)]
+        used = [flag for flag, dest, _ in _LIVE_OPTIONS if getattr(args, dest) not in (None, False)]
         if used:
             raise _Failure("live capture (%s) is not available yet; read a savefile with -r FILE"
                            % ", ".join(used))

@@ -45,7 +45,31 @@ re-exports it again at top level) and documents it.
     ``tcpdump -d``, 2: ``-dd``, 3: ``-ddd``) and ``str(f)`` the ``-d``
     listing without its final newline; ``len(f)``, ``f.instructions``,
     ``==``, ``hash`` and pickling work on the instructions.
-    ``Reader.set_filter(f)`` installs it on a Reader (``None`` removes it).
+    ``Reader.set_filter(f)`` filters a Reader's packets with it from the
+    next packet on, exactly, also in the middle of a file (``None``
+    removes it).
+
+``Capture(device="any", *, snaplen=262144, promisc=False, timeout_ms=100, buffer_size=None, immediate=False, nanosecond=True, tstamp_type=None, direction=None, protocol=None, fanout=None, datalink=None, filter=None)``
+    A live capture (pcap_create, the setters, pcap_activate).  Iterating
+    yields :class:`Packet` objects, waiting with the GIL released (Ctrl-C
+    raises ``KeyboardInterrupt``); ``read(n=-1, timeout=None)`` returns a
+    list (``[]`` on timeout); ``read_buffer()`` the ``(data, index)`` form.
+    ``stats()`` gives ``CaptureStats(recv, drop, ifdrop)``; ``inject(data)``,
+    ``set_filter(f)``, ``set_direction("in"|"out"|"inout")``,
+    ``set_datalink(dlt)``, ``set_nonblock(flag)``, ``fileno()``;
+    attributes ``device``, ``datalink``, ``datalinks``, ``snaplen``,
+    ``nanosecond``, ``timeout_ms``, ``nonblock``, ``closed``.
+    ``stop()`` (alias ``breakloop()``) and ``close()`` work from any thread
+    and end a waiting read at once.  ``fanout=(group_id, mode)`` joins a
+    PACKET_FANOUT group ("hash", "lb", "cpu", "rollover", "rnd", "qm").
+    libpcap's warnings are issued as :class:`PcapWarning`.
+
+``devices()``
+    The capture devices as ``Device(name, description, flags, addresses)``
+    with ``DeviceAddress(family, addr, netmask, broadaddr, dstaddr)``.
+
+``aio_capture(device="any", **options)`` / ``aio_capture(capture)``
+    ``async for pkt in aio_capture(...)``: asyncio iteration over a capture.
 
 Errors are raised as :class:`PcapError` (``.code``, ``.message`` =
 libpcap's text) or its subclasses :class:`PcapFileError` and
@@ -59,23 +83,37 @@ from __future__ import annotations
 
 from . import _libpcap
 from ._libpcap import (
+    Capture,
+    CaptureStats,
+    Device,
+    DeviceAddress,
     Filter,
     Packet,
     PcapError,
     PcapFileError,
     PcapNotSupported,
+    PcapWarning,
     Reader,
     Writer,
+    devices,
 )
+from ._aio import aio_capture
 
 __all__ = [
+    "Capture",
+    "CaptureStats",
+    "Device",
+    "DeviceAddress",
     "Filter",
     "Packet",
     "PcapError",
     "PcapFileError",
     "PcapNotSupported",
+    "PcapWarning",
     "Reader",
     "Writer",
+    "aio_capture",
+    "devices",
 ]
 
 #: The extension's interface version this module was written against.

@@ -82,6 +82,16 @@ def clean_env() -> Dict[str, str]:
     return env
 
 
+def python_env() -> Dict[str, str]:
+    """Environment for a child Python that loads our extension: like
+    clean_env, but keeps LD_PRELOAD, which the sanitizer run needs (the ASan
+    runtime must come first in a process that loads a sanitized module)."""
+    env = clean_env()
+    if "LD_PRELOAD" in os.environ:
+        env["LD_PRELOAD"] = os.environ["LD_PRELOAD"]
+    return env
+
+
 def _need_gcc() -> str:
     gcc = shutil.which("gcc")
     if gcc is None:

@@ -13,6 +13,7 @@ import datetime
 import importlib.util
 import os
 import re
+import select
 import shlex
 import shutil
 import signal
@@ -26,7 +27,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import pytest
 
-from conftest import REPO, clean_env, package_dir
+from conftest import REPO, package_dir, python_env
 
 TIMEOUT = 120
 
@@ -58,9 +59,10 @@ def pkg() -> Path:
 
 
 def cli_env(pkg: Path, tz: str = "UTC") -> dict:
-    env = clean_env()
+    env = python_env()
     env["PYTHONPATH"] = str(pkg.parent)
     env["TZ"] = tz
+    env.pop("PYTHONUNBUFFERED", None)  # the tool must not depend on it
     return env
 
 
@@ -438,13 +440,16 @@ def test_ctrl_c_ends_cleanly(pkg: Path, own_capture: Tuple[Path, list]) -> None:
     path, packets = own_capture
     data = path.read_bytes()
     first_record_end = 24 + 16 + len(packets[0][1])
-    proc = subprocess.Popen([sys.executable, "-m", "libpcap", "-r", "-"], stdin=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "libpcap", "-l", "-r", "-"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env(pkg))
     try:
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(data[:first_record_end])
         proc.stdin.flush()
-        first = proc.stdout.readline().decode()  # the reader now waits for more
+        # With -l the line comes out at once; the reader then waits for more.
+        ready, _, _ = select.select([proc.stdout], [], [], TIMEOUT)
+        assert ready, "no line from the tool"
+        first = proc.stdout.readline().decode()
         assert first == "%s %s\n" % (ts_text(packets[0][0]), packets[0][2])
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)

@@ -676,7 +676,7 @@ def test_set_filter_mid_iteration(tmp_path: Path, source: str, mode: str, after:
     assert rest == want
 
 
-def test_narrowing_filters_and_removal(tmp_path: Path) -> None:
+def test_filters_change_exactly_at_the_next_packet(tmp_path: Path) -> None:
     blob, recs = capture_bytes(3000)
     ip_even = Filter([(0x28, 0, 0, 12), (0x15, 0, 3, 0x0800), (0x20, 0, 0, 14),
                       (0x45, 1, 0, 1), (0x06, 0, 0, 1), (0x06, 0, 0, 0)])
@@ -684,15 +684,48 @@ def test_narrowing_filters_and_removal(tmp_path: Path) -> None:
         r.set_filter(IPV4)
         first = [index_of(p) for p in r.read(50)]
         assert first == [i for i, d in recs if ethertype(d) == 0x0800][:50]
-        r.set_filter(ip_even)  # accepts a subset of IPV4's packets: exact
+        r.set_filter(ip_even)  # narrower
         second = [index_of(p) for p in r.read(50)]
         assert second == [i for i, d in recs[first[-1] + 1:]
                           if ethertype(d) == 0x0800 and i % 2 == 0][:50]
-        r.set_filter(None)
+        r.set_filter(ARP)  # disjoint from the last one
+        third = [index_of(p) for p in r.read(5)]
+        assert third == [i for i, d in recs[second[-1] + 1:] if ethertype(d) == 0x0806][:5]
+        r.set_filter(None)  # wider: what ARP skipped while reading ahead comes
         tail = [index_of(p) for p in r]
-    # what the filter skipped while reading ahead is gone, the rest comes
-    assert tail == sorted(set(tail)) and tail[0] > second[-1]
-    assert tail[-1000:] == list(range(2000, 3000))
+    assert tail == list(range(third[-1] + 1, 3000))
+
+
+def test_find_then_read_on(tmp_path: Path) -> None:
+    blob, recs = capture_bytes(2000)
+    for source in sources(blob, tmp_path).values():
+        with source() as r:
+            r.set_filter(ARP)
+            found = index_of(next(r))
+            r.set_filter(None)
+            assert [index_of(p) for p in r] == list(range(found + 1, 2000))
+
+
+def test_long_stretches_without_a_match(tmp_path: Path) -> None:
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
+    n = 3000
+    for i in range(n):
+        data = frame(1 if i in (n - 1, 1500) else 0, i) + bytes(100)
+        out.append(struct.pack("<IIII", 1000 + i, 0, len(data), len(data)) + data)
+    blob = b"".join(out)
+    with Reader(io.BytesIO(blob)) as r:
+        r.set_filter(ARP)
+        assert [index_of(p) for p in r] == [1500, n - 1]
+    with Reader(io.BytesIO(blob)) as r:
+        r.set_filter(ARP)
+        data, index = r.read_buffer(5)
+        assert [index[4 * j] // 10**9 - 1000 for j in range(len(index) // 4)] == [1500, n - 1]
+    with Reader(io.BytesIO(blob)) as r:
+        r.set_filter(Filter([(0x06, 0, 0, 0)]))  # rejects everything
+        assert r.read() == [] and list(r) == []
+        # the Reader went past every packet: none comes back
+        r.set_filter(None)
+        assert list(r) == []
 
 
 def test_filters_switch_and_stay_after_set(tmp_path: Path) -> None:
@@ -743,8 +776,33 @@ def test_set_filter_argument_and_state_errors(tmp_path: Path) -> None:
         r.set_filter(None)
 
 
-def test_filter_outlives_nothing_it_needs(tmp_path: Path) -> None:
-    """The handle keeps its own copy: the Filter object may go away."""
+def test_set_filter_while_another_thread_reads(tmp_path: Path) -> None:
+    """The filter runs without the GIL while a batch is read: changing it
+    then is refused, as every call on a busy Reader is."""
+    blob, recs = capture_bytes(50)
+    rfd, wfd = os.pipe()
+    w = os.fdopen(wfd, "wb", buffering=0)
+    w.write(blob[:24 + 16 + len(recs[0][1])])  # the header and one packet
+    got: list = []
+    with os.fdopen(rfd, "rb") as f, Reader(f) as r:
+        r.set_filter(IPV4 if ethertype(recs[0][1]) == 0x0800 else ARP)
+        assert index_of(next(r)) == 0
+        t = threading.Thread(target=lambda: got.append(next(r)))
+        t.start()
+        try:
+            import time
+            time.sleep(0.3)  # the thread now waits for the pipe, GIL released
+            assert t.is_alive()
+            with pytest.raises(RuntimeError, match="in use"):
+                r.set_filter(None)
+        finally:
+            w.write(blob[24 + 16 + len(recs[0][1]):])
+            w.close()
+            t.join()
+    assert got and got[0].ts_sec >= 1001
+
+
+def test_reader_keeps_the_filter_alive(tmp_path: Path) -> None:
     blob, recs = capture_bytes(300)
     with Reader(io.BytesIO(blob)) as r:
         r.set_filter(Filter(ETH_IP))
@@ -805,7 +863,9 @@ def test_no_leaks_in_repeated_use() -> None:
     passes = 400
     tracemalloc.start()
     try:
-        for _ in range(100):
+        # CPython's free lists (4-tuples above all) keep filling for a
+        # thousand passes or so; what they hold is bounded, a leak is not
+        for _ in range(1000):
             exercise(blob)
         gc.collect()
         before = tracemalloc.get_traced_memory()[0]
@@ -819,6 +879,13 @@ def test_no_leaks_in_repeated_use() -> None:
     assert (sys.getrefcount(Filter), sys.getrefcount(Reader), sys.getrefcount(PcapError)) == refs
 
 
+def under_asan() -> bool:
+    flags = os.environ.get("SAN_CFLAGS", "") + os.environ.get("LIBPCAP_CFLAGS", "")
+    return "address" in flags or "libasan" in os.environ.get("LD_PRELOAD", "")
+
+
+@pytest.mark.skipif(under_asan(), reason="ASan keeps freed memory in quarantine "
+                                          "(and finds leaks itself)")
 def test_no_leaks_outside_python_allocators() -> None:
     """The predecoded program and the dump's memory stream come from
     malloc, which tracemalloc does not see: watch the resident size over

@@ -2,18 +2,17 @@
  * filter.c - libpcap.Filter: a classic BPF program built by hand (from
  * instructions, or from tcpdump's -ddd / -dd text), validated once, that
  * matches packets, prints itself in tcpdump's three listing formats and
- * installs on a Reader.
+ * filters a Reader (Reader.set_filter).
  *
- * The object is thin: it keeps a private struct bpf_program copy for the
- * core (pcap_setfilter copies it again) and the engine's predecoded form of
- * the same program for match(); the verdict is bpf_validate's, the result
- * is bpf_filter's and the text is bpf_dump's.  This is the one file of the
+ * The object is thin: it keeps its own struct bpf_program copy and the
+ * engine's predecoded form of the same program (vm_prog_new), which match()
+ * and the Reader run; the verdict is bpf_validate's, the result is
+ * bpf_filter's and the text is bpf_dump's.  This is the one file of the
  * extension that calls the engine's internal interface (bpf/vm.h).
  */
 #include "native.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -751,7 +750,7 @@ filter_match(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
 	PyObject *wl_obj = nargs > 1 ? args[1] : NULL;
 	Py_ssize_t i, nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
 	Py_buffer view;
-	u_int buflen, wirelen, res;
+	u_int buflen, wirelen = 0, res;
 
 	if (nargs > 2) {
 		PyErr_Format(PyExc_TypeError,
@@ -1007,7 +1006,7 @@ ext_filter_check(ext_state *st, PyObject *o)
 	return st->FilterType != NULL && Py_IS_TYPE(o, st->FilterType);
 }
 
-struct bpf_program *
+const struct bpf_program *
 ext_filter_program(PyObject *filt)
 {
 	return &((ext_filter *)filt)->prog;
@@ -1017,13 +1016,6 @@ u_int
 ext_filter_run(PyObject *filt, const u_char *data, u_int wirelen, u_int caplen)
 {
 	return vm_prog_run(((ext_filter *)filt)->vm, data, wirelen, caplen);
-}
-
-void
-ext_filter_remove(pcap_t *p)
-{
-	/* libpcap has no call for it; the core's own helper does it */
-	core_drop_userland_filter(p);
 }
 
 /* ---- the type ----------------------------------------------------------- */

@@ -3,7 +3,7 @@
  * per-module state (types and exception classes) with its traverse, clear
  * and free hooks, the lookup of that state from a type, and the small
  * version shims that the other files share.  The work is in packet.c,
- * reader.c, writer.c, filter.c, errors.c and fileobj.c.
+ * reader.c, writer.c, filter.c, capture.c, errors.c and fileobj.c.
  */
 #include "native.h"
 
@@ -88,6 +88,11 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->ReaderType);
 	Py_VISIT(st->WriterType);
 	Py_VISIT(st->FilterType);
+	Py_VISIT(st->CaptureType);
+	Py_VISIT(st->CaptureStatsType);
+	Py_VISIT(st->DeviceType);
+	Py_VISIT(st->DeviceAddressType);
+	Py_VISIT(st->PcapWarning);
 	Py_VISIT(st->PcapError);
 	Py_VISIT(st->PcapFileError);
 	Py_VISIT(st->PcapNotSupported);
@@ -119,6 +124,11 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->ReaderType);
 	Py_CLEAR(st->WriterType);
 	Py_CLEAR(st->FilterType);
+	Py_CLEAR(st->CaptureType);
+	Py_CLEAR(st->CaptureStatsType);
+	Py_CLEAR(st->DeviceType);
+	Py_CLEAR(st->DeviceAddressType);
+	Py_CLEAR(st->PcapWarning);
 	Py_CLEAR(st->PcapError);
 	Py_CLEAR(st->PcapFileError);
 	Py_CLEAR(st->PcapNotSupported);
@@ -181,7 +191,8 @@ module_exec(PyObject *m)
 
 	if (ext_errors_init(m, st) < 0 || ext_packet_init_type(m, st) < 0 ||
 	    ext_reader_init_type(m, st) < 0 || ext_writer_init_type(m, st) < 0 ||
-	    ext_filter_init_type(m, st) < 0)
+	    ext_filter_init_type(m, st) < 0 ||
+	    ext_capture_init_type(m, st) < 0)
 		return -1;
 
 	/* So the Python side can check it got the extension it was built with. */

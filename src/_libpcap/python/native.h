@@ -71,6 +71,11 @@ typedef struct {
 	PyTypeObject *ReaderType;
 	PyTypeObject *WriterType;
 	PyTypeObject *FilterType;
+	PyTypeObject *CaptureType;	/* live capture (capture.c) */
+	PyTypeObject *CaptureStatsType;
+	PyTypeObject *DeviceType;
+	PyTypeObject *DeviceAddressType;
+	PyObject *PcapWarning;		/* libpcap's warnings (UserWarning) */
 	PyObject *PcapError;		/* root of the hierarchy */
 	PyObject *PcapFileError;	/* savefile open/read/write errors */
 	PyObject *PcapNotSupported;	/* engine not there (yet) */
@@ -119,14 +124,19 @@ int ext_writer_init_type(PyObject *module, ext_state *st);
 int ext_filter_init_type(PyObject *module, ext_state *st);
 /* Is o a Filter? */
 int ext_filter_check(ext_state *st, PyObject *o);
-/* The Filter's program, for pcap_setfilter (which copies it); borrowed,
-   valid while filt lives. */
-struct bpf_program *ext_filter_program(PyObject *filt);
-/* bpf_filter's result of the Filter on one packet (0 = rejected). */
+/* The Filter's program, e.g. for pcap_setfilter (which copies it; cast
+   the const away for its prototype).  Borrowed: valid while filt lives. */
+const struct bpf_program *ext_filter_program(PyObject *filt);
+/* bpf_filter's result of the Filter on one packet (0 = rejected).  Needs
+   no GIL: a Filter never changes (the caller keeps filt alive). */
 u_int ext_filter_run(PyObject *filt, const u_char *data, u_int wirelen,
 		     u_int caplen);
-/* Drop the userland filter of a savefile handle (libpcap has no call). */
-void ext_filter_remove(pcap_t *p);
+
+/* ---- Capture, devices() (capture.c, devices.c) ---------------------- */
+
+int ext_capture_init_type(PyObject *module, ext_state *st);
+/* devices() and its types (devices.c); called by the above. */
+int ext_devices_init(PyObject *module, ext_state *st);
 
 /* ---- errors (errors.c) ------------------------------------------------ */
 

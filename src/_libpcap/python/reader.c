@@ -13,9 +13,11 @@
  * A Reader is used by one thread at a time: while one thread is inside the
  * core, any other call on the same Reader raises RuntimeError.
  *
- * set_filter() installs a Filter in the core (pcap_setfilter: userland
- * filtering while the stage fills) and runs it over the staged packets not
- * handed out yet, so that it applies from the next packet on.
+ * A Filter set with set_filter() runs while the stage fills (without the
+ * GIL, over the bytes just copied).  Rejected packets stay in the stage,
+ * marked, until a packet after them is handed out: a filter set in the
+ * middle of a batch judges the staged packets again, so that it applies
+ * exactly from the next packet on, whatever the previous filter was.
  */
 #include "native.h"
 
@@ -38,7 +40,7 @@ typedef struct {
 	uint32_t nsec;
 	uint32_t caplen;
 	uint32_t wirelen;
-	uint32_t pad_;
+	uint32_t pass;		/* the filter accepts it (1 without filter) */
 	size_t off;		/* into the stage's data block */
 } stage_rec;
 
@@ -48,6 +50,7 @@ typedef struct {
 	ext_state *st;
 	pcap_t *p;		/* NULL once closed */
 	PyObject *keep;		/* bytes behind an fmemopen() stream */
+	PyObject *filter;	/* the Filter set with set_filter(), or NULL */
 	PyObject *weakreflist;
 	int opened;		/* __init__ succeeded once */
 	int busy;		/* a thread is inside the core */
@@ -91,19 +94,40 @@ stage_reserve(ext_reader *r, size_t more)
 	return 0;
 }
 
-/* Fetch up to limit records into the (empty) stage. */
+/* The filter's verdict on a staged record: 1 without a filter. */
+static inline uint32_t
+stage_judge(ext_reader *r, const stage_rec *rec)
+{
+	return r->filter == NULL ||
+	       ext_filter_run(r->filter, r->data + rec->off, rec->wirelen,
+			      rec->caplen) != 0;
+}
+
+/*
+ * Fetch records into the (empty) stage until limit of them pass the filter
+ * or the stage is full.  A stage full of rejected records is emptied and
+ * filled again: handing out the next packet passes over them anyway.  At
+ * the end the stage is empty or holds at least one packet that passes.
+ */
 static void
 stage_fill(ext_reader *r, size_t limit)
 {
 	struct pcap_pkthdr *h;
 	const u_char *d;
+	size_t passed = 0;
 	int rc;
 
 	r->nrec = r->pos = 0;
 	r->dlen = 0;
 	if (limit > STAGE_PKTS)
 		limit = STAGE_PKTS;
-	while (r->nrec < limit) {
+	while (passed < limit) {
+		if (r->nrec == STAGE_PKTS || r->dlen >= STAGE_BYTES) {
+			if (passed > 0)
+				break;
+			r->nrec = 0;
+			r->dlen = 0;
+		}
 		rc = pcap_next_ex(r->p, &h, &d);
 		if (rc == 1) {
 			stage_rec *rec;
@@ -133,8 +157,8 @@ stage_fill(ext_reader *r, size_t limit)
 			if (h->caplen != 0)
 				memcpy(r->data + r->dlen, d, h->caplen);
 			r->dlen += h->caplen;
-			if (r->dlen >= STAGE_BYTES)
-				break;
+			rec->pass = stage_judge(r, rec);
+			passed += rec->pass;
 		} else if (rc == PCAP_ERROR_BREAK) {
 			r->eof = 1;
 			break;
@@ -149,6 +173,8 @@ stage_fill(ext_reader *r, size_t limit)
 			break;
 		}
 	}
+	if (passed == 0)
+		r->nrec = r->dlen = 0;
 }
 
 /*
@@ -212,6 +238,20 @@ reader_check(ext_reader *r)
 	return 0;
 }
 
+/* Step over staged records the filter rejected; 1 if one to hand out is
+   left. */
+static inline int
+stage_ready(ext_reader *r)
+{
+	size_t pos = r->pos;
+
+	while (pos < r->nrec && !r->recs[pos].pass)
+		pos++;
+	r->pos = pos;
+	return pos < r->nrec;
+}
+
+/* The next staged record (stage_ready said there is one) as a Packet. */
 static inline PyObject *
 reader_take(ext_reader *r)
 {
@@ -251,6 +291,7 @@ reader_close_handle(ext_reader *r)
 		r->p = NULL;
 	}
 	Py_CLEAR(r->keep);
+	Py_CLEAR(r->filter);
 	stage_free(r);
 	r->eof = 0;
 	r->pend_code = 0;
@@ -442,6 +483,7 @@ reader_traverse(PyObject *self, visitproc visit, void *arg)
 	Py_VISIT(Py_TYPE(self));
 	Py_VISIT(r->module);
 	Py_VISIT(r->keep);
+	Py_VISIT(r->filter);
 	return 0;
 }
 
@@ -475,14 +517,17 @@ reader_next_slow(ext_reader *r)
 {
 	if (reader_check(r) < 0)
 		return NULL;
-	switch (reader_refill(r, fill_limit(r, 1))) {
-	case 1:
-		return reader_take(r);
-	case 0:
-		return NULL;	/* StopIteration */
-	default:
-		return reader_raise_pending(r);
+	while (!stage_ready(r)) {
+		switch (reader_refill(r, fill_limit(r, 1))) {
+		case 1:
+			break;
+		case 0:
+			return NULL;	/* StopIteration */
+		default:
+			return reader_raise_pending(r);
+		}
 	}
+	return reader_take(r);
 }
 
 static PyObject *
@@ -490,7 +535,7 @@ reader_iternext(PyObject *self)
 {
 	ext_reader *r = (ext_reader *)self;
 
-	if (r->pos < r->nrec && !r->busy)
+	if (!r->busy && stage_ready(r))
 		return reader_take(r);
 	return reader_next_slow(r);
 }
@@ -520,7 +565,7 @@ reader_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 	if (list == NULL)
 		return NULL;
 	while (n < 0 || got < n) {
-		if (r->pos == r->nrec) {
+		if (!stage_ready(r)) {
 			if (n < 0 && got > 0)
 				break;	/* one batch is what read() promises */
 			rc = reader_refill(r, fill_limit(r, n < 0 ? -1 : n - got));
@@ -532,6 +577,7 @@ reader_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 				Py_DECREF(list);
 				return reader_raise_pending(r);
 			}
+			continue;
 		}
 		pkt = reader_take(r);
 		if (pkt == NULL || PyList_Append(list, pkt) < 0) {
@@ -572,11 +618,10 @@ reader_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 	if (data == NULL || index == NULL)
 		goto fail;
 	while (n < 0 || got < n) {
-		size_t take, i, bytes;
+		size_t take, limit, end, i, bytes, at;
 		uint64_t *row;
-		stage_rec *first;
 
-		if (r->pos == r->nrec) {
+		if (!stage_ready(r)) {
 			if (n < 0 && got > 0)
 				break;
 			rc = reader_refill(r, fill_limit(r, n < 0 ? -1 : n - got));
@@ -588,35 +633,55 @@ reader_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 				reader_raise_pending(r);
 				goto fail;
 			}
+			continue;
 		}
-		/* Copy a run of staged records in one go. */
-		take = r->nrec - r->pos;
-		if (n >= 0 && (Py_ssize_t)take > n - got)
-			take = (size_t)(n - got);
-		first = &r->recs[r->pos];
-		bytes = first[take - 1].off + first[take - 1].caplen - first->off;
+		/* The staged records this call takes: the passing ones, up
+		   to the number wanted; grow the results once for them. */
+		limit = n < 0 ? SIZE_MAX : (size_t)(n - got);
+		take = bytes = 0;
+		for (end = r->pos; end < r->nrec && take < limit; end++) {
+			if (r->recs[end].pass) {
+				take++;
+				bytes += r->recs[end].caplen;
+			}
+		}
 		if (_PyBytes_Resize(&data, dsize + (Py_ssize_t)bytes) < 0 ||
 		    _PyBytes_Resize(&index, (got + (Py_ssize_t)take) * 4 *
 						    (Py_ssize_t)sizeof(uint64_t)) < 0)
 			goto fail;
-		memcpy(PyBytes_AS_STRING(data) + dsize, r->data + first->off,
-		       bytes);
 		row = (uint64_t *)PyBytes_AS_STRING(index) + got * 4;
-		for (i = 0; i < take; i++, row += 4) {
-			stage_rec *rec = &first[i];
+		at = (size_t)dsize;
+		/* Runs of passing records have their bytes back to back:
+		   one copy per run. */
+		for (i = r->pos; i < end;) {
+			size_t j, run, base = r->recs[i].off;
 
-			if (rec->sec < 0 || rec->sec > 18446744072LL) {
-				PyErr_SetString(PyExc_OverflowError,
-						"a timestamp does not fit the "
-						"unsigned 64-bit index");
-				goto fail;
+			if (!r->recs[i].pass) {
+				i++;
+				continue;
 			}
-			row[0] = (uint64_t)rec->sec * 1000000000ULL + rec->nsec;
-			row[1] = rec->caplen;
-			row[2] = rec->wirelen;
-			row[3] = (uint64_t)dsize + (rec->off - first->off);
+			for (j = i + 1; j < end && r->recs[j].pass; j++)
+				;
+			run = r->recs[j - 1].off + r->recs[j - 1].caplen - base;
+			memcpy(PyBytes_AS_STRING(data) + at, r->data + base, run);
+			for (; i < j; i++, row += 4) {
+				stage_rec *rec = &r->recs[i];
+
+				if (rec->sec < 0 || rec->sec > 18446744072LL) {
+					PyErr_SetString(PyExc_OverflowError,
+							"a timestamp does not fit "
+							"the unsigned 64-bit index");
+					goto fail;
+				}
+				row[0] = (uint64_t)rec->sec * 1000000000ULL +
+					 rec->nsec;
+				row[1] = rec->caplen;
+				row[2] = rec->wirelen;
+				row[3] = (uint64_t)(at + (rec->off - base));
+			}
+			at += run;
 		}
-		r->pos += take;
+		r->pos = end;
 		got += (Py_ssize_t)take;
 		dsize += (Py_ssize_t)bytes;
 	}
@@ -637,37 +702,12 @@ fail:
 
 /* ---- filtering ---------------------------------------------------------- */
 
-/* Keep only the staged, not yet handed out records that filt accepts,
-   packed again (read_buffer copies runs of records as one block). */
-static void
-stage_filter(ext_reader *r, PyObject *filt)
-{
-	size_t i, w = r->pos, off;
-
-	if (r->pos == r->nrec)
-		return;
-	off = r->recs[r->pos].off;
-	for (i = r->pos; i < r->nrec; i++) {
-		stage_rec rec = r->recs[i];
-
-		if (ext_filter_run(filt, r->data + rec.off, rec.wirelen,
-				   rec.caplen) == 0)
-			continue;
-		if (rec.off != off && rec.caplen != 0)
-			memmove(r->data + off, r->data + rec.off, rec.caplen);
-		rec.off = off;
-		r->recs[w++] = rec;
-		off += rec.caplen;
-	}
-	r->nrec = w;
-	r->dlen = off;
-}
-
 /* set_filter(filt) */
 static PyObject *
 reader_set_filter(PyObject *self, PyObject *filt)
 {
 	ext_reader *r = (ext_reader *)self;
+	size_t i;
 
 	if (filt != Py_None && !ext_filter_check(r->st, filt)) {
 		PyErr_Format(PyExc_TypeError,
@@ -677,15 +717,11 @@ reader_set_filter(PyObject *self, PyObject *filt)
 	}
 	if (reader_check(r) < 0)
 		return NULL;
-	if (filt == Py_None) {
-		ext_filter_remove(r->p);
-		Py_RETURN_NONE;
-	}
-	/* The program was validated when the Filter was made: only memory
-	   can fail here. */
-	if (pcap_setfilter(r->p, ext_filter_program(filt)) < 0)
-		return ext_raise(r->st->PcapError, PCAP_ERROR, pcap_geterr(r->p));
-	stage_filter(r, filt);
+	Py_XSETREF(r->filter, filt == Py_None ? NULL : Py_NewRef(filt));
+	/* The staged packets not handed out yet are judged again: the new
+	   filter applies from the next packet on. */
+	for (i = r->pos; i < r->nrec; i++)
+		r->recs[i].pass = stage_judge(r, &r->recs[i]);
 	Py_RETURN_NONE;
 }
 
@@ -833,13 +869,10 @@ static PyMethodDef reader_methods[] = {
 	 "(b'', empty view) at end of file."},
 	{"set_filter", reader_set_filter, METH_O,
 	 "set_filter($self, filt, /)\n--\n\n"
-	 "Install filt (a Filter) on the file: from the next packet on, only\n"
-	 "the packets it accepts are read (any nonzero result; packets are\n"
-	 "not cut to it).  None removes the filter.  The Reader reads ahead\n"
-	 "(up to a few hundred packets from a regular file) through the\n"
-	 "filter installed at the time, and a packet that filter rejected is\n"
-	 "not read again: a wider filter (or None) set in the middle of a\n"
-	 "file takes full effect after the packets already read ahead."},
+	 "Filter the packets with filt (a Filter): from the next packet on,\n"
+	 "only those it accepts are read (any nonzero result; packets are\n"
+	 "not cut to it).  None removes the filter.  Takes effect exactly at\n"
+	 "the next packet, read ahead or not; may be called at any time."},
 	{"close", reader_close, METH_NOARGS,
 	 "close($self)\n--\n\nClose the file.  Closing twice is harmless."},
 	{"__enter__", reader_enter, METH_NOARGS, NULL},

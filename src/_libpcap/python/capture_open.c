@@ -1,0 +1,465 @@
+/*
+ * capture_open.c - opening a live capture for libpcap.Capture: the
+ * options of Capture() parsed and checked, pcap_create, the setters,
+ * pcap_activate and what follows it (link type, direction, filter), with
+ * libpcap's statuses turned into Python: warnings into PcapWarning, errors
+ * into PcapError (PcapNotSupported for what the device cannot do), with
+ * libpcap's texts.  The Capture type itself is in capture.c.
+ */
+#include "live.h"
+
+#include <limits.h>
+#include <string.h>
+#include <linux/if_packet.h>
+
+#include "../capture/capture.h"
+
+/* ---- errors and warnings ------------------------------------------------ */
+
+static int
+code_not_supported(int code)
+{
+	return code == PCAP_ERROR_CAPTURE_NOTSUP ||
+	       code == PCAP_ERROR_RFMON_NOTSUP ||
+	       code == PCAP_ERROR_TSTAMP_PRECISION_NOTSUP ||
+	       code == PCAP_ERROR_CANTSET_TSTAMP_TYPE;
+}
+
+PyObject *
+ext_live_raise_msg(ext_state *st, int code, const char *msg)
+{
+	if (msg == NULL || msg[0] == '\0')
+		msg = pcap_statustostr(code);
+	return ext_raise(code_not_supported(code) ? st->PcapNotSupported
+						   : st->PcapError, code, msg);
+}
+
+PyObject *
+ext_live_raise(ext_state *st, pcap_t *p, int code)
+{
+	return ext_live_raise_msg(st, code, pcap_geterr(p));
+}
+
+/*
+ * pcap_activate failed: the message pcap_open_live would compose
+ * ("DEV: text" for PCAP_ERROR, "DEV: status (text)" otherwise).
+ */
+static PyObject *
+raise_activate(ext_state *st, const char *dev, pcap_t *p, int status)
+{
+	char msg[3 * PCAP_ERRBUF_SIZE];
+	const char *err = pcap_geterr(p), *what = pcap_statustostr(status);
+
+	if (status == PCAP_ERROR)
+		snprintf(msg, sizeof msg, "%s: %s", dev, err);
+	else if (err[0] != '\0' && strcmp(err, what) != 0)
+		snprintf(msg, sizeof msg, "%s: %s (%s)", dev, what, err);
+	else
+		snprintf(msg, sizeof msg, "%s: %s", dev, what);
+	return ext_live_raise_msg(st, status, msg);
+}
+
+/* A warning of libpcap's (status > 0) as a PcapWarning; -1 if it raised.
+   PCAP_WARNING carries its own text; the others get the status text, with
+   libpcap's detail after it when there is one. */
+static int
+warn_status(ext_state *st, pcap_t *p, int status)
+{
+	char msg[2 * PCAP_ERRBUF_SIZE + 8];
+	const char *err = p != NULL ? pcap_geterr(p) : "";
+	const char *what = pcap_statustostr(status);
+
+	if (status == PCAP_WARNING && err[0] != '\0')
+		snprintf(msg, sizeof msg, "%s", err);
+	else if (err[0] != '\0' && strcmp(err, what) != 0)
+		snprintf(msg, sizeof msg, "%s (%s)", what, err);
+	else
+		snprintf(msg, sizeof msg, "%s", what);
+	return PyErr_WarnEx(st->PcapWarning, msg, 1);
+}
+
+/* PyLong_AsInt is new in 3.13. */
+static int
+as_int(PyObject *o, int *out)
+{
+	long v = PyLong_AsLong(o);
+
+	if (v == -1 && PyErr_Occurred())
+		return -1;
+	if (v < INT_MIN || v > INT_MAX) {
+		PyErr_SetString(PyExc_OverflowError,
+				"Python int too large to convert to C int");
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* ---- options after activation ------------------------------------------ */
+
+/* A program that keeps every packet whole: "no filter" on a live handle. */
+static struct bpf_insn accept_all_insn[] = {
+	{BPF_RET | BPF_K, 0, 0, MAXIMUM_SNAPLEN}
+};
+
+/*
+ * The Filter's program as a struct bpf_program, built from its public
+ * instructions (a Filter was validated when it was made).  The caller
+ * frees prog->bf_insns with PyMem_Free.
+ */
+static int
+filter_program(PyObject *filt, struct bpf_program *prog)
+{
+	PyObject *insns = PyObject_GetAttrString(filt, "instructions"), *seq;
+	Py_ssize_t i, n;
+
+	prog->bf_len = 0;
+	prog->bf_insns = NULL;
+	if (insns == NULL)
+		return -1;
+	seq = PySequence_Fast(insns, "Filter.instructions is not a sequence");
+	Py_DECREF(insns);
+	if (seq == NULL)
+		return -1;
+	n = PySequence_Fast_GET_SIZE(seq);
+	prog->bf_insns = PyMem_Calloc(n > 0 ? (size_t)n : 1, sizeof(struct bpf_insn));
+	if (prog->bf_insns == NULL) {
+		Py_DECREF(seq);
+		PyErr_NoMemory();
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned int code, jt, jf, k;
+
+		if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "IIII",
+				      &code, &jt, &jf, &k)) {
+			PyMem_Free(prog->bf_insns);
+			prog->bf_insns = NULL;
+			Py_DECREF(seq);
+			return -1;
+		}
+		prog->bf_insns[i].code = (u_short)code;
+		prog->bf_insns[i].jt = (u_char)jt;
+		prog->bf_insns[i].jf = (u_char)jf;
+		prog->bf_insns[i].k = k;
+	}
+	prog->bf_len = (u_int)n;
+	Py_DECREF(seq);
+	return 0;
+}
+
+int
+ext_live_set_filter(ext_state *st, pcap_t *p, PyObject *filt)
+{
+	struct bpf_program all = {1, accept_all_insn}, prog;
+	int rc;
+
+	if (filt != Py_None && !ext_filter_check(st, filt)) {
+		PyErr_Format(PyExc_TypeError,
+			     "filter must be a Filter or None, not %.100s",
+			     Py_TYPE(filt)->tp_name);
+		return -1;
+	}
+	if (filt == Py_None) {
+		rc = pcap_setfilter(p, &all);
+	} else {
+		if (filter_program(filt, &prog) < 0)
+			return -1;
+		rc = pcap_setfilter(p, &prog);	/* copies it */
+		PyMem_Free(prog.bf_insns);
+	}
+	if (rc < 0) {
+		ext_live_raise(st, p, PCAP_ERROR);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_direction(PyObject *o, pcap_direction_t *d)
+{
+	if (PyUnicode_Check(o)) {
+		if (PyUnicode_CompareWithASCIIString(o, "in") == 0) {
+			*d = PCAP_D_IN;
+			return 0;
+		}
+		if (PyUnicode_CompareWithASCIIString(o, "out") == 0) {
+			*d = PCAP_D_OUT;
+			return 0;
+		}
+		if (PyUnicode_CompareWithASCIIString(o, "inout") == 0) {
+			*d = PCAP_D_INOUT;
+			return 0;
+		}
+	}
+	PyErr_Format(PyExc_ValueError,
+		     "direction must be 'in', 'out' or 'inout', not %R", o);
+	return -1;
+}
+
+int
+ext_live_set_direction(ext_state *st, pcap_t *p, PyObject *o)
+{
+	pcap_direction_t d;
+	int rc;
+
+	if (parse_direction(o, &d) < 0)
+		return -1;
+	rc = pcap_setdirection(p, d);
+	if (rc < 0) {
+		ext_live_raise(st, p, rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* A DLT given as an int or a name ("EN10MB"). */
+static int
+parse_dlt(PyObject *o, int *dlt)
+{
+	if (PyUnicode_Check(o)) {
+		const char *name = PyUnicode_AsUTF8(o);
+
+		if (name == NULL)
+			return -1;
+		*dlt = pcap_datalink_name_to_val(name);
+		if (*dlt < 0) {
+			PyErr_Format(PyExc_ValueError, "unknown link-layer type %R", o);
+			return -1;
+		}
+		return 0;
+	}
+	return as_int(o, dlt);
+}
+
+int
+ext_live_set_datalink(ext_state *st, pcap_t *p, PyObject *o)
+{
+	int dlt, rc;
+
+	if (parse_dlt(o, &dlt) < 0)
+		return -1;
+	rc = pcap_set_datalink(p, dlt);
+	if (rc < 0) {
+		ext_live_raise(st, p, rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- options before activation ----------------------------------------- */
+
+static const struct {
+	const char *name;
+	int mode;
+} fanout_modes[] = {
+	{"hash", PACKET_FANOUT_HASH},
+	{"lb", PACKET_FANOUT_LB},
+	{"cpu", PACKET_FANOUT_CPU},
+	{"rollover", PACKET_FANOUT_ROLLOVER},
+	{"rnd", PACKET_FANOUT_RND},
+	{"qm", PACKET_FANOUT_QM},
+};
+
+/* fanout=(group_id, mode): mode a name above or a PACKET_FANOUT_* int. */
+static int
+parse_fanout(PyObject *o, int *group, int *mode)
+{
+	PyObject *m;
+	size_t i;
+
+	if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != 2) {
+		PyErr_SetString(PyExc_TypeError,
+				"fanout must be a (group_id, mode) tuple");
+		return -1;
+	}
+	if (as_int(PyTuple_GET_ITEM(o, 0), group) < 0)
+		return -1;
+	if (*group < 0 || *group > 0xffff) {
+		PyErr_Format(PyExc_ValueError,
+			     "fanout group_id must be in 0..65535, not %d", *group);
+		return -1;
+	}
+	m = PyTuple_GET_ITEM(o, 1);
+	if (PyUnicode_Check(m)) {
+		for (i = 0; i < sizeof fanout_modes / sizeof fanout_modes[0]; i++) {
+			if (PyUnicode_CompareWithASCIIString(m, fanout_modes[i].name) == 0) {
+				*mode = fanout_modes[i].mode;
+				return 0;
+			}
+		}
+		PyErr_Format(PyExc_ValueError,
+			     "unknown fanout mode %R (hash, lb, cpu, rollover, "
+			     "rnd, qm)", m);
+		return -1;
+	}
+	return as_int(m, mode);
+}
+
+static int
+parse_tstamp_type(PyObject *o, int *type)
+{
+	if (PyUnicode_Check(o)) {
+		const char *name = PyUnicode_AsUTF8(o);
+
+		if (name == NULL)
+			return -1;
+		*type = pcap_tstamp_type_name_to_val(name);
+		if (*type < 0) {
+			PyErr_Format(PyExc_ValueError, "unknown time stamp type %R", o);
+			return -1;
+		}
+		return 0;
+	}
+	return as_int(o, type);
+}
+
+static int
+opt_int(PyObject *o, const char *what, int lo, int hi, int *out)
+{
+	long v = PyLong_AsLong(o);
+
+	if (v == -1 && PyErr_Occurred())
+		return -1;
+	if (v < lo || v > hi) {
+		PyErr_Format(PyExc_ValueError, "%s must be in %d..%d, not %ld",
+			     what, lo, hi, v);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* Run a setter's status through: warnings are warned, errors raised. */
+static int
+check_setter(ext_state *st, pcap_t *p, int rc)
+{
+	if (rc > 0)
+		return warn_status(st, p, rc);
+	if (rc < 0) {
+		ext_live_raise(st, p, rc);
+		return -1;
+	}
+	return 0;
+}
+
+pcap_t *
+ext_live_open(ext_state *st, PyObject *args, PyObject *kwds,
+	      PyObject **device_out, int *timeout_out)
+{
+	static char *kwlist[] = {"device", "snaplen", "promisc", "timeout_ms",
+				 "buffer_size", "immediate", "nanosecond",
+				 "tstamp_type", "direction", "protocol",
+				 "fanout", "datalink", "filter", NULL};
+	PyObject *device = NULL, *buffer_size = Py_None, *tstamp_type = Py_None;
+	PyObject *direction = Py_None, *protocol = Py_None, *fanout = Py_None;
+	PyObject *datalink = Py_None, *filt = Py_None, *dev_b;
+	int snaplen = MAXIMUM_SNAPLEN, promisc = 0, timeout_ms = 100;
+	int immediate = 0, nano = 1, bufsize = 0, tstype = 0, proto = 0;
+	int fgroup = 0, fmode = 0, status;
+	char errbuf[PCAP_ERRBUF_SIZE];
+	const char *dev;
+	pcap_t *p;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|U$ipiOppOOOOOO:Capture",
+					 kwlist, &device, &snaplen, &promisc,
+					 &timeout_ms, &buffer_size, &immediate,
+					 &nano, &tstamp_type, &direction,
+					 &protocol, &fanout, &datalink, &filt))
+		return NULL;
+	/* Check every option before anything is opened. */
+	if (timeout_ms < 0) {
+		PyErr_SetString(PyExc_ValueError, "timeout_ms must be >= 0");
+		return NULL;
+	}
+	if (buffer_size != Py_None &&
+	    opt_int(buffer_size, "buffer_size", 1, INT_MAX, &bufsize) < 0)
+		return NULL;
+	if (tstamp_type != Py_None && parse_tstamp_type(tstamp_type, &tstype) < 0)
+		return NULL;
+	if (protocol != Py_None &&
+	    opt_int(protocol, "protocol", 0, 0xffff, &proto) < 0)
+		return NULL;
+	if (fanout != Py_None && parse_fanout(fanout, &fgroup, &fmode) < 0)
+		return NULL;
+	if (direction != Py_None) {
+		pcap_direction_t d;
+
+		if (parse_direction(direction, &d) < 0)
+			return NULL;
+	}
+	if (filt != Py_None && !ext_filter_check(st, filt)) {
+		PyErr_Format(PyExc_TypeError,
+			     "filter must be a Filter or None, not %.100s",
+			     Py_TYPE(filt)->tp_name);
+		return NULL;
+	}
+	device = device != NULL ? Py_NewRef(device) : PyUnicode_FromString("any");
+	if (device == NULL)
+		return NULL;
+	dev_b = PyUnicode_EncodeFSDefault(device);
+	if (dev_b == NULL) {
+		Py_DECREF(device);
+		return NULL;
+	}
+	dev = PyBytes_AS_STRING(dev_b);
+	if ((Py_ssize_t)strlen(dev) != PyBytes_GET_SIZE(dev_b)) {
+		PyErr_SetString(PyExc_ValueError, "embedded null character in device");
+		goto fail_early;
+	}
+
+	errbuf[0] = '\0';
+	p = pcap_create(dev, errbuf);
+	if (p == NULL) {
+		ext_raise(st->PcapError, PCAP_ERROR, errbuf);
+		goto fail_early;
+	}
+	if (check_setter(st, p, pcap_set_snaplen(p, snaplen)) < 0 ||
+	    check_setter(st, p, pcap_set_promisc(p, promisc)) < 0 ||
+	    check_setter(st, p, pcap_set_timeout(p, timeout_ms)) < 0 ||
+	    (bufsize > 0 &&
+	     check_setter(st, p, pcap_set_buffer_size(p, bufsize)) < 0) ||
+	    check_setter(st, p, pcap_set_immediate_mode(p, immediate)) < 0 ||
+	    check_setter(st, p, pcap_set_tstamp_precision(
+			  p, nano ? PCAP_TSTAMP_PRECISION_NANO
+				  : PCAP_TSTAMP_PRECISION_MICRO)) < 0 ||
+	    (tstamp_type != Py_None &&
+	     check_setter(st, p, pcap_set_tstamp_type(p, tstype)) < 0) ||
+	    (protocol != Py_None &&
+	     check_setter(st, p, pcap_set_protocol_linux(p, proto)) < 0))
+		goto fail;
+	if (fanout != Py_None && cap_set_fanout(p, fgroup, fmode) < 0) {
+		ext_live_raise(st, p, PCAP_ERROR);
+		goto fail;
+	}
+
+	Py_BEGIN_ALLOW_THREADS
+	status = pcap_activate(p);
+	Py_END_ALLOW_THREADS
+	if (status < 0) {
+		raise_activate(st, dev, p, status);
+		goto fail;
+	}
+	if (status > 0 && warn_status(st, p, status) < 0)
+		goto fail;
+	/* The Capture does its own waiting (capture.c says why). */
+	if (pcap_setnonblock(p, 1, errbuf) < 0) {
+		ext_raise(st->PcapError, PCAP_ERROR, errbuf);
+		goto fail;
+	}
+	if ((datalink != Py_None && ext_live_set_datalink(st, p, datalink) < 0) ||
+	    (direction != Py_None && ext_live_set_direction(st, p, direction) < 0) ||
+	    (filt != Py_None && ext_live_set_filter(st, p, filt) < 0))
+		goto fail;
+	Py_DECREF(dev_b);
+	*device_out = device;
+	*timeout_out = timeout_ms;
+	return p;
+
+fail:
+	pcap_close(p);
+fail_early:
+	Py_DECREF(device);
+	Py_DECREF(dev_b);
+	return NULL;
+}
