@@ -1,33 +1,51 @@
-"""The command-line tool: ``python -m libpcap``, a small tcpdump for savefiles.
+"""The command-line tool: ``python -m libpcap``, a small tcpdump.
 
-It reads a pcap or pcapng savefile (``-r FILE``, ``-`` for standard input,
-or ``--sample`` for the capture shipped with the package) and prints one line
-per packet, as ``tcpdump -n -e -S`` does: the timestamp in local time
-(``HH:MM:SS.ffffff``, or nanoseconds with ``--nano``), then the summary that
-``libpcap._dissect`` makes of the link, network and transport headers.  With
-``-w OUT`` it copies the packets to a pcap savefile instead (``-`` for
-standard output).  ``--cflags`` and ``--libs`` print the compiler and linker
-flags that build a C program against the package's own libpcap.
+It captures from a network interface (``-i IFACE``, ``any`` for all of
+them; by default the first device that ``-D`` lists), or reads a pcap or
+pcapng savefile (``-r FILE``, ``-`` for standard input, or ``--sample`` for
+the capture shipped with the package), and prints one line per packet, as
+``tcpdump -n -e -S`` does: the timestamp in local time (``HH:MM:SS.ffffff``,
+or nanoseconds with ``--nano``), then the summary that ``libpcap._dissect``
+makes of the link, network and transport headers.  With ``-w OUT`` it copies
+the packets to a pcap savefile instead (``-`` for standard output).
+``--cflags`` and ``--libs`` print the compiler and linker flags that build a
+C program against the package's own libpcap.
+
+Live capture takes tcpdump's options and says what tcpdump says: ``-D``
+lists the devices, ``-L`` an interface's link-layer types, ``-J`` its
+time-stamp types; ``-p``, ``-s``, ``-B``, ``--immediate-mode``, ``-j``,
+``--time-stamp-precision``, ``-Q`` and ``-y`` set the capture up; the
+"listening on" line goes to standard error first, and the "packets
+captured / received by filter / dropped by kernel" summary (from
+pcap_stats) last.  As in tcpdump, ``-i any`` captures with Linux cooked v2
+headers unless ``-y`` says otherwise.
 
 Errors print libpcap's message after the program name on standard error and
 exit with status 1 (2 for a malformed command line, as argparse does).
-Ctrl-C stops cleanly with status 130; a closed output pipe (``| head``) ends
-the program quietly, as it ends tcpdump.  Live capture arrives later: its
-options are recognised and refused with a clear message.
+Ctrl-C (and SIGTERM, SIGHUP) ends a live capture as it ends tcpdump's: the
+summary is printed, the -w file completed, and the status is 0.  Ctrl-C
+while reading a savefile stops with status 130; a closed output pipe
+(``| head``) ends the program quietly, as it ends tcpdump.  Filter
+expressions need the filter compiler, which comes later: they are refused
+with a clear message.
 """
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
+import re
 import signal
+import socket
 import sys
 import threading
 import time
+import warnings
 from itertools import islice
-from typing import BinaryIO, Iterable, List, Optional, Sequence, TextIO, Union
+from typing import Any, BinaryIO, Callable, Dict, Iterable, List, Optional, Sequence, TextIO, Union
 
 from . import _meta
-from ._dissect import summarize
+from ._dissect import has_printer, summarize
 
 __all__ = ["SAMPLE_CAPTURE", "main"]
 
@@ -40,11 +58,30 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
 
-# Options of tcpdump that need live capture, which this version lacks:
-# (flag, argparse dest, takes a value).
-_LIVE_OPTIONS = (("-i", "interface", True), ("-D", "list_interfaces", False),
-                 ("-L", "list_datalinks", False), ("-I", "monitor_mode", False),
-                 ("-p", "no_promiscuous", False), ("-B", "buffer_size", True), ("-y", "datalink", True))
+# tcpdump's MAXIMUM_SNAPLEN: the largest -s, and what -s 0 means.
+MAXIMUM_SNAPLEN = 262144
+DLT_LINUX_SLL2 = 276
+
+# pcap_if_t flags (pcap/pcap.h).
+PCAP_IF_LOOPBACK = 0x01
+PCAP_IF_UP = 0x02
+PCAP_IF_RUNNING = 0x04
+PCAP_IF_WIRELESS = 0x08
+PCAP_IF_CONNECTION_STATUS = 0x30
+PCAP_WARNING_TSTAMP_TYPE_NOTSUP = 3
+
+# The words of tcpdump -D for the flags, in its order, and for the
+# connection status (wired, wireless); "not applicable" says nothing.
+_FLAG_WORDS = ((PCAP_IF_UP, "Up"), (PCAP_IF_RUNNING, "Running"), (PCAP_IF_LOOPBACK, "Loopback"),
+               (PCAP_IF_WIRELESS, "Wireless"))
+_STATUS_WORDS = {0x00: ("Connection status unknown", "Association status unknown"),
+                 0x10: ("Connected", "Associated"),
+                 0x20: ("Disconnected", "Not associated")}
+
+# The packet buffer timeout, in ms: tcpdump's, and its shorter one for a
+# person watching (lines printed to a terminal, or -l).
+_TIMEOUT_MS = 1000
+_TIMEOUT_INTERACTIVE_MS = 100
 
 
 class _Failure(Exception):
@@ -66,13 +103,61 @@ def _packet_count(text: str) -> int:
     return value
 
 
+def _snaplen(text: str) -> int:
+    try:
+        # strtol(text, &end, 0) as tcpdump: decimal, 0x hex, 0 octal.
+        value = int(text, 8) if re.fullmatch(r"[+-]?0[0-7]+", text.strip()) else int(text, 0)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAXIMUM_SNAPLEN:
+        raise argparse.ArgumentTypeError("invalid snaplen %s (must be >= 0 and <= %d)" % (text, MAXIMUM_SNAPLEN))
+    return value
+
+
+def _buffer_kib(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0 or value * 1024 > 0x7FFFFFFF:
+        raise argparse.ArgumentTypeError("invalid packet buffer size %s" % text)
+    return value
+
+
+def _tstamp_type(text: str) -> int:
+    from . import tstamp_type_name_to_val
+
+    value = tstamp_type_name_to_val(os.fsencode(text))
+    if value < 0:
+        raise argparse.ArgumentTypeError("invalid time stamp type %s" % text)
+    return int(value)
+
+
+def _direction(text: str) -> str:
+    value = text.lower()
+    if value not in ("in", "out", "inout"):
+        raise argparse.ArgumentTypeError("unknown capture direction `%s'" % text)
+    return value
+
+
+def _datalink(text: str) -> int:
+    from . import datalink_name_to_val
+
+    value = datalink_name_to_val(os.fsencode(text))
+    if value < 0:
+        raise argparse.ArgumentTypeError("invalid data link type %s" % text)
+    return int(value)
+
+
 def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m libpcap" if prog == "libpcap" else prog,
-        description="Print or copy the packets of a pcap/pcapng savefile, one line per packet "
-                    "like tcpdump -n -e (numeric addresses, link-level header shown).",
+        description="Capture packets from a network interface or read them from a pcap/pcapng "
+                    "savefile, and print them one line per packet like tcpdump -n -e (numeric "
+                    "addresses, link-level header shown), or copy them to a savefile.",
         epilog="Timestamps are printed in local time (set TZ=UTC for UTC). "
-               "Live capture (-i, -D, ...) and filter expressions are not available yet.")
+               "Live capture needs root (or CAP_NET_RAW). "
+               "Filter expressions are not available yet.")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("-r", dest="read", metavar="FILE",
                         help="read packets from FILE, a pcap or pcapng savefile ('-' = standard input)")
@@ -84,7 +169,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                         help="write the packets to the pcap savefile OUT instead of printing them "
                              "('-' = standard output)")
     parser.add_argument("--nano", action="store_const", const="nano", dest="precision",
-                        help="print (and write) timestamps with nanosecond precision")
+                        help="capture, print and write timestamps with nanosecond precision")
+    parser.add_argument("--micro", action="store_const", const="micro", dest="precision",
+                        help="microsecond precision (the default)")
     parser.add_argument("--time-stamp-precision", choices=("micro", "nano"), dest="precision",
                         help="timestamp precision: micro (the default) or nano")
     parser.add_argument("-l", dest="line_buffered", action="store_true",
@@ -99,11 +186,33 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                         help="print the C compiler flags to build against this package's libpcap")
     parser.add_argument("--libs", action="store_true",
                         help="print the linker flags to link against this package's libpcap")
-    for flag, dest, takes_value in _LIVE_OPTIONS:
-        if takes_value:
-            parser.add_argument(flag, dest=dest, help=argparse.SUPPRESS)
-        else:
-            parser.add_argument(flag, dest=dest, action="store_true", help=argparse.SUPPRESS)
+    live = parser.add_argument_group("live capture")
+    live.add_argument("-i", "--interface", dest="interface", metavar="IFACE",
+                      help="capture on IFACE, or on all interfaces with 'any' (default: the first "
+                           "device of -D); a number N means the N-th device of -D")
+    live.add_argument("-D", "--list-interfaces", dest="list_interfaces", action="store_true",
+                      help="list the devices that can be captured on, and exit")
+    live.add_argument("-L", "--list-data-link-types", dest="list_datalinks", action="store_true",
+                      help="list the link-layer header types of the interface, and exit")
+    live.add_argument("-J", "--list-time-stamp-types", dest="list_tstamp_types", action="store_true",
+                      help="list the time stamp types of the interface, and exit")
+    live.add_argument("-p", "--no-promiscuous-mode", dest="no_promiscuous", action="store_true",
+                      help="do not put the interface into promiscuous mode")
+    live.add_argument("-s", "--snapshot-length", dest="snaplen", metavar="SNAPLEN", type=_snaplen,
+                      help="capture at most SNAPLEN bytes of each packet (0 = %d, the default)"
+                           % MAXIMUM_SNAPLEN)
+    live.add_argument("-B", "--buffer-size", dest="buffer_kib", metavar="KIB", type=_buffer_kib,
+                      help="capture buffer size in KiB (default: libpcap's, 2 MiB)")
+    live.add_argument("--immediate-mode", "--immediate", dest="immediate", action="store_true",
+                      help="deliver each packet as soon as it arrives")
+    live.add_argument("-j", "--time-stamp-type", dest="tstamp_type", metavar="TYPE", type=_tstamp_type,
+                      help="time stamp type (host, host_lowprec, host_hiprec, adapter, "
+                           "adapter_unsynced, host_hiprec_unsynced; -J lists the interface's)")
+    live.add_argument("-Q", "--direction", dest="direction", metavar="in|out|inout", type=_direction,
+                      help="capture only packets received (in), sent (out), or both (inout)")
+    live.add_argument("-y", "--linktype", dest="datalink", metavar="TYPE", type=_datalink,
+                      help="link-layer header type to capture with, by name (-L lists them)")
+    live.add_argument("-I", "--monitor-mode", dest="monitor_mode", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("expression", nargs="*", help=argparse.SUPPRESS)
     return parser
 

@@ -19,6 +19,14 @@ wire length, plus the captured length when the two differ
 cut short by the capture ends the line with a tcpdump-style marker such as
 ``[|tcp]``.  Any input, however short or malformed, gives a line: the
 parsers check every length before reading, and nesting is bounded.
+
+For a live capture ``summarize()`` can also be given the names of the
+interfaces (``ifname``): a Linux cooked v2 header then starts with the
+interface name and packet type as tcpdump prints them on ``-i any``
+(``vb0   In  ifindex 3 ...``); a savefile's interface indexes belong to
+another host, so without ``ifname`` the line keeps to the index.
+``has_printer()`` says whether a link type is decoded (``-L`` marks the
+others "printing not supported", as tcpdump does).
 """
 from __future__ import annotations
 
@@ -26,7 +34,7 @@ import socket
 import struct
 from typing import Callable, Dict, List, Optional, Tuple
 
-__all__ = ["summarize"]
+__all__ = ["has_printer", "summarize"]
 
 # Link types (DLT_* values as pcap_datalink() reports them on Linux).
 DLT_NULL = 0
@@ -94,6 +102,9 @@ TH_FIN, TH_SYN, TH_RST, TH_ACK, TH_URG = 0x01, 0x02, 0x04, 0x10, 0x20
 
 _U16 = struct.Struct("!H")
 _U32 = struct.Struct("!I")
+
+#: Maps an interface index to its name (None if there is no such interface).
+IfName = Callable[[int], Optional[str]]
 
 
 class _Truncated(Exception):
@@ -236,13 +247,17 @@ def _linux_sll(out: List[str], data: bytes, wirelen: int) -> None:
     _sll_protocol(out, _u16(data, 14), data, 16, wirelen)
 
 
-def _linux_sll2(out: List[str], data: bytes, wirelen: int) -> None:
+def _linux_sll2(out: List[str], data: bytes, wirelen: int, ifname: Optional[IfName] = None) -> None:
     if len(data) < 20:
         _link_truncated(out, "sll2", data, wirelen)
         return
     proto, _reserved, ifindex, _hatype, pkttype, halen = struct.unpack_from("!HHIHBB", data, 0)
-    out.append("%3s ifindex %d %s" % (_SLL_PKTTYPES.get(pkttype, str(pkttype)), ifindex,
-                                      _sll_address(data, 12, halen)))
+    if ifname is None:
+        head = "%3s ifindex %d " % (_SLL_PKTTYPES.get(pkttype, str(pkttype)), ifindex)
+    else:
+        # tcpdump's live form: the name (or "?"), the type left-aligned.
+        head = "%-5s %-3s ifindex %d " % (ifname(ifindex) or "?", _SLL_PKTTYPES.get(pkttype, "?"), ifindex)
+    out.append(head + _sll_address(data, 12, halen))
     _sll_protocol(out, proto, data, 20, wirelen)
 
 
@@ -716,13 +731,21 @@ _ETHERTYPE_PAYLOADS: Dict[int, Callable[[List[str], bytes, int, int], None]] = {
 
 # ---------------------------------------------------------------------------
 
-def summarize(data: bytes, wirelen: int, linktype: int, linktype_name: Optional[str] = None) -> str:
+def has_printer(linktype: int) -> bool:
+    """Whether summarize() decodes the link-layer header of linktype."""
+    return linktype in _LINK_PRINTERS
+
+
+def summarize(data: bytes, wirelen: int, linktype: int, linktype_name: Optional[str] = None,
+              ifname: Optional[IfName] = None) -> str:
     """The one-line summary of a packet, without the timestamp.
 
     data is the captured bytes (any bytes-like object), wirelen the length the
     packet had on the wire, linktype the DLT_* value of the capture and
     linktype_name its name (printed for link types this module does not
-    decode).  Never raises for any content of data.
+    decode).  ifname, for live captures, names the interface of an index
+    (see the module's text).  Never raises for any content of data; a
+    failing ifname is the caller's business.
     """
     data = bytes(data)
     out: List[str] = []
@@ -731,6 +754,8 @@ def summarize(data: bytes, wirelen: int, linktype: int, linktype_name: Optional[
         if printer is None:
             name = "%s (%d)" % (linktype_name, linktype) if linktype_name else "%d" % linktype
             out.append("linktype %s, %s" % (name, _lengths(wirelen, len(data))))
+        elif linktype == DLT_LINUX_SLL2 and ifname is not None:
+            _linux_sll2(out, data, wirelen, ifname)
         else:
             printer(out, data, wirelen)
     except _Truncated as cut:

@@ -49,16 +49,19 @@ re-exports it again at top level) and documents it.
     next packet on, exactly, also in the middle of a file (``None``
     removes it).
 
-``Capture(device="any", *, snaplen=262144, promisc=False, timeout_ms=100, buffer_size=None, immediate=False, nanosecond=True, tstamp_type=None, direction=None, protocol=None, fanout=None, datalink=None, filter=None)``
-    A live capture (pcap_create, the setters, pcap_activate).  Iterating
+``Capture(device="any", *, snaplen=262144, promisc=False, timeout_ms=100, ...)``
+    A live capture (pcap_create, the setters, pcap_activate); the other
+    keyword options are ``buffer_size``, ``immediate``, ``nanosecond=True``,
+    ``tstamp_type``, ``direction``, ``protocol``, ``fanout``, ``datalink``
+    and ``filter`` (a :class:`Filter`).  Iterating
     yields :class:`Packet` objects, waiting with the GIL released (Ctrl-C
     raises ``KeyboardInterrupt``); ``read(n=-1, timeout=None)`` returns a
     list (``[]`` on timeout); ``read_buffer()`` the ``(data, index)`` form.
     ``stats()`` gives ``CaptureStats(recv, drop, ifdrop)``; ``inject(data)``,
     ``set_filter(f)``, ``set_direction("in"|"out"|"inout")``,
     ``set_datalink(dlt)``, ``set_nonblock(flag)``, ``fileno()``;
-    attributes ``device``, ``datalink``, ``datalinks``, ``snaplen``,
-    ``nanosecond``, ``timeout_ms``, ``nonblock``, ``closed``.
+    attributes ``device``, ``datalink``, ``datalink_name``, ``datalinks``,
+    ``snaplen``, ``nanosecond``, ``timeout_ms``, ``nonblock``, ``closed``.
     ``stop()`` (alias ``breakloop()``) and ``close()`` work from any thread
     and end a waiting read at once.  ``fanout=(group_id, mode)`` joins a
     PACKET_FANOUT group ("hash", "lb", "cpu", "rollover", "rnd", "qm").

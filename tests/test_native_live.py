@@ -82,6 +82,7 @@ def test_exact_frames_and_timestamps(ns: netns.Netns) -> None:
     with cap:
         assert cap.datalink == DLT_EN10MB
         assert cap.datalinks == [DLT_EN10MB, DLT_DOCSIS]
+        assert cap.datalink_name == "EN10MB"
         assert cap.device == ns.b and cap.snaplen == 262144 and cap.nanosecond
         sent = frames(60)
         before = time.time_ns()
@@ -558,6 +559,7 @@ def test_any_device_and_datalinks(ns: netns.Netns) -> None:
     with open_cap(ns, "any", immediate=True, datalink="LINUX_SLL2", direction="in") as cap:
         assert cap.datalinks == [DLT_LINUX_SLL, DLT_LINUX_SLL2]
         assert cap.datalink == DLT_LINUX_SLL2
+        assert cap.datalink_name == "LINUX_SLL2"
         sent = frames(5)
         ns.send(ns.a, sent)
         got = read_n(cap, 5)

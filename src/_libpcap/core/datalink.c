@@ -237,23 +237,6 @@ find_type(int dlt)
 	return NULL;
 }
 
-/* ASCII-only case folding: every name in the table is plain ASCII. */
-static int
-same_name(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		unsigned char ca = (unsigned char)*a, cb = (unsigned char)*b;
-
-		if (ca >= 'A' && ca <= 'Z')
-			ca = (unsigned char)(ca - 'A' + 'a');
-		if (cb >= 'A' && cb <= 'Z')
-			cb = (unsigned char)(cb - 'A' + 'a');
-		if (ca != cb)
-			return 0;
-		if (ca == '\0')
-			return 1;
-	}
-}
 
 int
 pcap_datalink_name_to_val(const char *name)
@@ -263,7 +246,7 @@ pcap_datalink_name_to_val(const char *name)
 	if (name == NULL)
 		return -1;
 	for (i = 0; i < DL_NTYPES; i++)
-		if (same_name(dl_types[i].name, name))
+		if (core_same_name_ascii(dl_types[i].name, name))
 			return dl_types[i].dlt;
 	return -1;
 }

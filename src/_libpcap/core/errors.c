@@ -1,5 +1,6 @@
 /*
- * errors.c - error reporting: errbuf formatting for the core, and the
+ * errors.c - error reporting and small text helpers: errbuf formatting
+ * for the core, ASCII name comparison for the lookup tables, and the
  * public pcap_geterr / pcap_perror / pcap_statustostr / pcap_strerror with
  * libpcap's texts.
  */
@@ -103,4 +104,22 @@ pcap_strerror(int errnum)
 	if (s != buf)
 		snprintf(buf, sizeof buf, "%s", s);
 	return buf;
+}
+
+int
+core_same_name_ascii(const char *a, const char *b)
+{
+	/* Table names are plain ASCII: fold A-Z only, whatever the locale. */
+	for (;; a++, b++) {
+		unsigned char ca = (unsigned char)*a, cb = (unsigned char)*b;
+
+		if (ca >= 'A' && ca <= 'Z')
+			ca = (unsigned char)(ca - 'A' + 'a');
+		if (cb >= 'A' && cb <= 'Z')
+			cb = (unsigned char)(cb - 'A' + 'a');
+		if (ca != cb)
+			return 0;
+		if (ca == '\0')
+			return 1;
+	}
 }

@@ -145,6 +145,9 @@ INTERNAL void core_fmt(char *errbuf, const char *fmt, ...)
 INTERNAL void core_fmt_errno(char *errbuf, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* 1 if a and b are equal ignoring the case of ASCII letters, else 0. */
+INTERNAL int core_same_name_ascii(const char *a, const char *b);
+
 /* ---- core/datalink.c -------------------------------------------------- */
 /* LINKTYPE_ (savefile) <-> DLT_ (API) mapping, as libpcap does it. */
 INTERNAL int dl_linktype_to_dlt(int linktype);

@@ -24,23 +24,6 @@ static const struct {
 
 #define TS_NTYPES (sizeof ts_types / sizeof ts_types[0])
 
-/* Case-insensitive for ASCII letters, as the names are ASCII. */
-static int
-same_name(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		unsigned char ca = (unsigned char)*a, cb = (unsigned char)*b;
-
-		if (ca >= 'A' && ca <= 'Z')
-			ca = (unsigned char)(ca - 'A' + 'a');
-		if (cb >= 'A' && cb <= 'Z')
-			cb = (unsigned char)(cb - 'A' + 'a');
-		if (ca != cb)
-			return 0;
-		if (ca == '\0')
-			return 1;
-	}
-}
 
 int
 pcap_tstamp_type_name_to_val(const char *name)
@@ -50,7 +33,7 @@ pcap_tstamp_type_name_to_val(const char *name)
 	if (name == NULL)
 		return PCAP_ERROR;
 	for (i = 0; i < TS_NTYPES; i++)
-		if (same_name(ts_types[i].name, name))
+		if (core_same_name_ascii(ts_types[i].name, name))
 			return ts_types[i].type;
 	return PCAP_ERROR;
 }

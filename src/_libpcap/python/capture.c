@@ -324,6 +324,9 @@ capture_get_batch(ext_capture *c, Py_ssize_t limit, int64_t deadline,
 			raise_pending(c);
 			return -1;
 		}
+		/* A signal handler that ran below may have read for us. */
+		if (c->pos < c->nrec)
+			return 1;
 		if (nowait) {
 			if (tried)
 				return 0;
@@ -1028,6 +1031,21 @@ get_datalink(PyObject *self, void *closure)
 }
 
 static PyObject *
+get_datalink_name(PyObject *self, void *closure)
+{
+	ext_capture *c = (ext_capture *)self;
+	const char *name;
+
+	(void)closure;
+	if (check_open(c) < 0)
+		return NULL;
+	name = pcap_datalink_val_to_name(pcap_datalink(c->p));
+	if (name == NULL)
+		Py_RETURN_NONE;
+	return PyUnicode_FromString(name);
+}
+
+static PyObject *
 get_datalinks(PyObject *self, void *closure)
 {
 	ext_capture *c = (ext_capture *)self;
@@ -1096,6 +1114,9 @@ static PyGetSetDef capture_getset[] = {
 	{"device", get_device, NULL, "The device name given.", NULL},
 	{"datalink", get_datalink, NULL,
 	 "Link-layer type of the packets (a DLT_ value).", NULL},
+	{"datalink_name", get_datalink_name, NULL,
+	 "Name of the link-layer type without DLT_ (e.g. 'EN10MB'), or None.",
+	 NULL},
 	{"datalinks", get_datalinks, NULL,
 	 "The link-layer types the device offers (list of DLT_ values).", NULL},
 	{"snaplen", get_snaplen, NULL, "Snapshot length in effect.", NULL},
