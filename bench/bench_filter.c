@@ -3,19 +3,25 @@
  * 1,000,000 generated packets.  One source, built twice by
  * bench/bench_filter.py:
  *   - against the system libpcap (`gcc bench_filter.c -lpcap`): times its
- *     bpf_filter;
- *   - with -DBENCH_OURS against our bpf/ sources: times our bpf_filter and
- *     our predecoded programs (vm_prog_new once, vm_prog_run per packet:
- *     what a filter installed with pcap_setfilter runs).
- * Both call through a function pointer so neither side gets inlined.
+ *     bpf_filter and its pcap_offline_filter;
+ *   - with -DBENCH_OURS against our core sources: times our bpf_filter, our
+ *     pcap_offline_filter and our predecoded programs (vm_prog_new once,
+ *     vm_prog_run per packet: what a filter installed with pcap_setfilter
+ *     runs).
+ * Every filter is called through a function pointer so that no side gets
+ * inlined.
  *
- * Usage: bench_filter PROGRAMS [NPACKETS [REPEAT]]
+ * Usage: bench_filter PROGRAMS [NPACKETS [REPEAT [count]]]
  * PROGRAMS holds "# name", a count n, then n lines "code jt jf k", per
  * program.  Output: "name impl ns_per_packet accepted" per program and
  * implementation.  The machine may be shared, so the packets are timed in
  * blocks of BLOCK: each block keeps its best time over REPEAT passes and
  * the figure is the sum of those (a pass interrupted by another process
- * loses only the blocks it touched).  A benchmark, never a test.
+ * loses only the blocks it touched).
+ * With "count" nothing is timed: each program and implementation makes one
+ * pass, followed by a callgrind statistics dump named "name<TAB>impl", for
+ * running under `valgrind --tool=callgrind` (instruction counts do not
+ * depend on the machine's load).  A benchmark, never a test.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,14 +35,23 @@
 #include "vm.h"
 #endif
 
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define HAVE_CALLGRIND 1
+#endif
+#endif
+#ifndef HAVE_CALLGRIND
+#define CALLGRIND_DUMP_STATS_AT(name) ((void)(name))
+#endif
+
 #define SNAPLEN 128
 #define MAXPROGS 64
 #define BLOCK 1024
 
 struct pkt {
 	uint32_t off;
-	uint32_t caplen;
-	uint32_t wirelen;
+	struct pcap_pkthdr h;	/* caplen and len; pcap_offline_filter's */
 };
 
 static u_char *arena;
@@ -189,9 +204,10 @@ make_packets(long n)
 		uint32_t cap = wire < SNAPLEN ? wire : SNAPLEN;
 
 		memcpy(arena + used, frame, cap);
+		memset(&pkts[i].h, 0, sizeof pkts[i].h);
 		pkts[i].off = (uint32_t)used;
-		pkts[i].caplen = cap;
-		pkts[i].wirelen = wire;
+		pkts[i].h.caplen = cap;
+		pkts[i].h.len = wire;
 		used += cap;
 	}
 	npkts = n;
@@ -248,8 +264,33 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The implementations, each through a pointer the compiler cannot see. */
 typedef u_int (*raw_fn)(const struct bpf_insn *, const u_char *, u_int, u_int);
+typedef int (*offline_fn)(const struct bpf_program *, const struct pcap_pkthdr *,
+			  const u_char *);
 static raw_fn volatile raw_filter = bpf_filter;
+static offline_fn volatile offline_filter = pcap_offline_filter;
+#ifdef BENCH_OURS
+typedef u_int (*prog_fn)(const struct vm_prog *, const u_char *, u_int, u_int);
+static prog_fn volatile prog_filter = vm_prog_run;
+#define PREFIX "ours"
+#else
+#define PREFIX "libpcap"
+#endif
+
+enum impl { IMPL_RAW, IMPL_OFFLINE, IMPL_PROG };
+static const char *const impl_names[] = {
+	PREFIX "-bpf_filter", PREFIX "-offline_filter", PREFIX "-predecoded"
+};
+
+/* What one pass runs: a program in each of the forms the impls take. */
+struct target {
+	const struct bpf_insn *insns;
+	struct bpf_program bp;
+#ifdef BENCH_OURS
+	struct vm_prog *vp;
+#endif
+};
 
 /* Per-block best times of the current program and implementation. */
 static double *block_best;
@@ -269,13 +310,12 @@ keep_best(long block, double t)
 static volatile u_char sink;
 
 static void
-warm(long b)
+warm(long first, long end)
 {
-	long end = (b + 1) * BLOCK < npkts ? (b + 1) * BLOCK : npkts;
 	u_char x = 0;
 
-	for (long i = b * BLOCK; i < end; i++)
-		for (uint32_t j = 0; j < pkts[i].caplen; j += 64)
+	for (long i = first; i < end; i++)
+		for (uint32_t j = 0; j < pkts[i].h.caplen; j += 64)
 			x ^= arena[pkts[i].off + j];
 	sink = x;
 }
@@ -292,50 +332,60 @@ total_best(long nblocks)
 	return sum;
 }
 
+/* Packets [first, end) through one implementation; returns how many pass. */
 static long
-pass_raw(const struct bpf_insn *insns)
+run_block(enum impl impl, const struct target *t, long first, long end)
 {
-	raw_fn fn = raw_filter;
 	long acc = 0;
 
-	for (long b = 0; b * BLOCK < npkts; b++) {
-		long end = (b + 1) * BLOCK < npkts ? (b + 1) * BLOCK : npkts;
-		double t0;
+	switch (impl) {
+	case IMPL_RAW: {
+		raw_fn fn = raw_filter;
 
-		warm(b);
-		t0 = now();
-		for (long i = b * BLOCK; i < end; i++)
-			acc += fn(insns, arena + pkts[i].off, pkts[i].wirelen,
-				  pkts[i].caplen) != 0;
-		keep_best(b, now() - t0);
+		for (long i = first; i < end; i++)
+			acc += fn(t->insns, arena + pkts[i].off, pkts[i].h.len,
+				  pkts[i].h.caplen) != 0;
+		break;
 	}
-	return acc;
-}
+	case IMPL_OFFLINE: {
+		offline_fn fn = offline_filter;
 
+		for (long i = first; i < end; i++)
+			acc += fn(&t->bp, &pkts[i].h, arena + pkts[i].off) != 0;
+		break;
+	}
+	case IMPL_PROG: {
 #ifdef BENCH_OURS
-typedef u_int (*prog_fn)(const struct vm_prog *, const u_char *, u_int, u_int);
-static prog_fn volatile prog_filter = vm_prog_run;
+		prog_fn fn = prog_filter;
 
+		for (long i = first; i < end; i++)
+			acc += fn(t->vp, arena + pkts[i].off, pkts[i].h.len,
+				  pkts[i].h.caplen) != 0;
+#endif
+		break;
+	}
+	}
+	return acc;
+}
+
+/* One timed pass over every block: the block bests improve, returns accepted. */
 static long
-pass_prog(const struct vm_prog *vp)
+timed_pass(enum impl impl, const struct target *t)
 {
-	prog_fn fn = prog_filter;
 	long acc = 0;
 
 	for (long b = 0; b * BLOCK < npkts; b++) {
-		long end = (b + 1) * BLOCK < npkts ? (b + 1) * BLOCK : npkts;
+		long first = b * BLOCK;
+		long end = first + BLOCK < npkts ? first + BLOCK : npkts;
 		double t0;
 
-		warm(b);
+		warm(first, end);
 		t0 = now();
-		for (long i = b * BLOCK; i < end; i++)
-			acc += fn(vp, arena + pkts[i].off, pkts[i].wirelen,
-				  pkts[i].caplen) != 0;
+		acc += run_block(impl, t, first, end);
 		keep_best(b, now() - t0);
 	}
 	return acc;
 }
-#endif
 
 int
 main(int argc, char **argv)
@@ -343,13 +393,21 @@ main(int argc, char **argv)
 	static struct prog progs[MAXPROGS];
 	long n = argc > 2 ? atol(argv[2]) : 1000000;
 	int repeat = argc > 3 ? atoi(argv[3]) : 7;
+	int count = argc > 4 && strcmp(argv[4], "count") == 0;
+	enum impl last;
 	long nblocks;
 	int nprogs;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s PROGRAMS [NPACKETS [REPEAT]]\n", argv[0]);
+	if (argc < 2 || (argc > 4 && !count)) {
+		fprintf(stderr, "usage: %s PROGRAMS [NPACKETS [REPEAT [count]]]\n", argv[0]);
 		return 2;
 	}
+#ifndef HAVE_CALLGRIND
+	if (count) {
+		fprintf(stderr, "built without <valgrind/callgrind.h>: no count mode\n");
+		return 2;
+	}
+#endif
 	nprogs = read_programs(argv[1], progs);
 	if (n < 1 || repeat < 1)
 		return 2;
@@ -360,32 +418,47 @@ main(int argc, char **argv)
 		return 1;
 	for (long b = 0; b < nblocks; b++)
 		block_best[b] = 1e30;
+#ifdef BENCH_OURS
+	last = IMPL_PROG;
+#else
+	last = IMPL_OFFLINE;
+#endif
 	for (int p = 0; p < nprogs; p++) {
-		long acc = 0;
+		struct target t;
 
 		if (!bpf_validate(progs[p].insns, progs[p].len)) {
 			fprintf(stderr, "%s: program does not validate\n", progs[p].name);
 			return 1;
 		}
-		for (int r = 0; r < repeat; r++)
-			acc = pass_raw(progs[p].insns);
+		t.insns = progs[p].insns;
+		t.bp.bf_len = (u_int)progs[p].len;
+		t.bp.bf_insns = progs[p].insns;
 #ifdef BENCH_OURS
-		printf("%s\tours-bpf_filter\t%.2f\t%ld\n", progs[p].name,
-		       total_best(nblocks) * 1e9 / (double)n, acc);
-		{
-			struct vm_prog *vp = vm_prog_new(progs[p].insns, (u_int)progs[p].len);
-
-			for (int r = 0; r < repeat; r++)
-				acc = pass_prog(vp);
-			vm_prog_free(vp);
-			printf("%s\tours-predecoded\t%.2f\t%ld\n", progs[p].name,
-			       total_best(nblocks) * 1e9 / (double)n, acc);
-		}
-#else
-		printf("%s\tlibpcap-bpf_filter\t%.2f\t%ld\n", progs[p].name,
-		       total_best(nblocks) * 1e9 / (double)n, acc);
+		t.vp = vm_prog_new(progs[p].insns, (u_int)progs[p].len);
+		if (t.vp == NULL)
+			return 1;
 #endif
-		fflush(stdout);
+		for (enum impl impl = IMPL_RAW; impl <= last; impl++) {
+			char label[300];
+			long acc = 0;
+
+			snprintf(label, sizeof label, "%.255s\t%s", progs[p].name,
+				 impl_names[impl]);
+			if (count) {
+				acc = run_block(impl, &t, 0, npkts);
+				CALLGRIND_DUMP_STATS_AT(label);
+				printf("%s\t0\t%ld\n", label, acc);
+			} else {
+				for (int r = 0; r < repeat; r++)
+					acc = timed_pass(impl, &t);
+				printf("%s\t%.2f\t%ld\n", label,
+				       total_best(nblocks) * 1e9 / (double)n, acc);
+			}
+			fflush(stdout);
+		}
+#ifdef BENCH_OURS
+		vm_prog_free(t.vp);
+#endif
 	}
 	return 0;
 }

@@ -68,6 +68,7 @@ PCAP_IF_UP = 0x02
 PCAP_IF_RUNNING = 0x04
 PCAP_IF_WIRELESS = 0x08
 PCAP_IF_CONNECTION_STATUS = 0x30
+PCAP_WARNING_PROMISC_NOTSUP = 2
 PCAP_WARNING_TSTAMP_TYPE_NOTSUP = 3
 
 # The words of tcpdump -D for the flags, in its order, and for the
@@ -323,6 +324,355 @@ def _run(args: argparse.Namespace, stderr: TextIO) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------
+# Devices, and what an interface offers (-D, -L, -J).
+
+def _text(value: Any) -> Optional[str]:
+    """A string of the compatibility layer (bytes or None) as str or None."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def _datalink_name(linktype: int) -> Optional[str]:
+    from . import datalink_val_to_name
+
+    return _text(datalink_val_to_name(linktype))
+
+
+def _flags_text(flags: int) -> str:
+    """The bracketed part of a tcpdump -D line: "Up, Running, Connected"."""
+    text = ", ".join(word for bit, word in _FLAG_WORDS if flags & bit) or "none"
+    status = _STATUS_WORDS.get(flags & PCAP_IF_CONNECTION_STATUS)
+    if status is not None:
+        text += ", " + status[1 if flags & PCAP_IF_WIRELESS else 0]
+    return text
+
+
+def _list_devices(out: TextIO) -> int:
+    from . import devices
+
+    for number, device in enumerate(devices(), 1):
+        line = "%d.%s" % (number, device.name)
+        if device.description is not None:
+            line += " (%s)" % device.description
+        if device.flags:
+            line += " [%s]" % _flags_text(device.flags)
+        out.write(line + "\n")
+    return EXIT_OK
+
+
+def _interface_exists(name: str) -> bool:
+    try:
+        socket.if_nametoindex(name)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _choose_device(requested: Optional[str]) -> str:
+    """-i's device; without -i the first device, as tcpdump; -i N the N-th."""
+    from . import devices
+
+    if requested is not None and (re.fullmatch(r"[0-9]+", requested) is None or _interface_exists(requested)):
+        return requested
+    found = devices()
+    if requested is None:
+        if not found:
+            raise _Failure("no interfaces available for capture")
+        return found[0].name
+    number = int(requested)
+    if not 0 < number <= len(found):
+        raise _Failure("Invalid adapter index")
+    return found[number - 1].name
+
+
+def _list_tstamp_types(device: str, out: TextIO, stderr: TextIO) -> int:
+    # The native Capture is always activated; the list is the created
+    # handle's, so this goes through the compatibility layer.
+    from . import (PCAP_ERRBUF_SIZE, close, create, free_tstamp_types, geterr, list_tstamp_types,
+                   tstamp_type_val_to_description, tstamp_type_val_to_name)
+
+    errbuf = ctypes.create_string_buffer(PCAP_ERRBUF_SIZE)
+    handle = create(os.fsencode(device), errbuf)
+    if not handle:
+        raise _Failure(_text(errbuf.value) or "pcap_create failed")
+    try:
+        types = ctypes.POINTER(ctypes.c_int)()
+        count = list_tstamp_types(handle, ctypes.byref(types))
+        if count < 0:
+            raise _Failure(_text(geterr(handle)) or "pcap_list_tstamp_types failed")
+        try:
+            if count == 0:
+                stderr.write("Time stamp type cannot be set for %s\n" % device)
+                return EXIT_OK
+            out.write("Time stamp types for %s (use option -j to set):\n" % device)
+            for i in range(count):
+                name = _text(tstamp_type_val_to_name(types[i]))
+                if name is None:
+                    out.write("  %d\n" % types[i])
+                else:
+                    out.write("  %s (%s)\n" % (name, _text(tstamp_type_val_to_description(types[i]))))
+        finally:
+            if types:
+                free_tstamp_types(types)
+    finally:
+        close(handle)
+    return EXIT_OK
+
+
+def _list_datalinks(capture: Any, device: str, out: TextIO) -> int:
+    from . import datalink_val_to_description
+
+    linktypes = capture.datalinks
+    if not linktypes:
+        raise _Failure("No data link types.")
+    out.write("Data link types for %s (use option -y to set):\n" % device)
+    for linktype in linktypes:
+        name = _datalink_name(linktype)
+        if name is None:
+            out.write("  DLT %d (printing not supported)\n" % linktype)
+            continue
+        line = "  %s (%s)" % (name, _text(datalink_val_to_description(linktype)))
+        if not has_printer(linktype):
+            line += " (printing not supported)"
+        out.write(line + "\n")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# Live capture.
+
+def _interface_names() -> Callable[[int], Optional[str]]:
+    """if_indextoname with a memory, for the cooked v2 headers of -i any."""
+    names: Dict[int, Optional[str]] = {}
+
+    def name(index: int) -> Optional[str]:
+        if index not in names:
+            try:
+                names[index] = socket.if_indextoname(index)
+            except (OSError, ValueError, OverflowError):
+                names[index] = None
+        return names[index]
+
+    return name
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    """Lines printed for a person: tcpdump's shorter timeout then."""
+    if args.write is not None:
+        return False
+    try:
+        return args.line_buffered or sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _open_capture(args: argparse.Namespace, device: str, prog: str, stderr: TextIO) -> Any:
+    """Capture(device) with the options of the command line, warnings said."""
+    from . import Capture, PcapWarning, statustostr, tstamp_type_val_to_name
+
+    options: Dict[str, Any] = {
+        "snaplen": args.snaplen or MAXIMUM_SNAPLEN,
+        "promisc": not args.no_promiscuous,
+        "timeout_ms": _TIMEOUT_INTERACTIVE_MS if _interactive(args) else _TIMEOUT_MS,
+        "immediate": args.immediate,
+        "nanosecond": args.precision == "nano",
+    }
+    if args.buffer_kib is not None:
+        options["buffer_size"] = args.buffer_kib * 1024
+    if args.tstamp_type is not None:
+        options["tstamp_type"] = args.tstamp_type
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        capture = Capture(device, **options)
+    promisc_notsup = _text(statustostr(PCAP_WARNING_PROMISC_NOTSUP)) or "?"
+    tstamp_notsup = _text(statustostr(PCAP_WARNING_TSTAMP_TYPE_NOTSUP)) or "?"
+    for warning in caught:
+        if not issubclass(warning.category, PcapWarning):
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+            continue
+        # Said as tcpdump says them: the status texts with the device.
+        text = str(warning.message)
+        if args.tstamp_type is not None and text.startswith(tstamp_notsup):
+            text = "When trying to set timestamp type '%s' on %s: %s" % (
+                _text(tstamp_type_val_to_name(args.tstamp_type)), device, text)
+        elif text.startswith((promisc_notsup, tstamp_notsup)):
+            text = "%s: %s" % (device, text)
+        stderr.write("%s: WARNING: %s\n" % (prog, text))
+    return capture
+
+
+class _Tally:
+    """Packets handed to the printer or the writer so far."""
+
+    captured = 0
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def _summary(capture: Any, captured: int, stderr: TextIO) -> None:
+    """tcpdump's closing lines, from pcap_stats."""
+    from . import PcapError
+
+    try:
+        recv, drop, ifdrop = capture.stats()
+    except PcapError as exc:
+        stderr.write("pcap_stats: %s\n" % _error_text(exc))
+        return
+    text = ("%d packet%s captured\n%d packet%s received by filter\n%d packet%s dropped by kernel\n"
+            % (captured, _plural(captured), recv, _plural(recv), drop, _plural(drop)))
+    if ifdrop:
+        text += "%d packet%s dropped by interface\n" % (ifdrop, _plural(ifdrop))
+    stderr.write(text)
+    stderr.flush()
+
+
+class _StopSignals:
+    """SIGINT, SIGTERM and SIGHUP end a capture as Ctrl-C does (by
+    KeyboardInterrupt), as they end tcpdump's: also a SIGINT that the shell
+    had ignored (a background job); a SIGHUP that someone ignores (nohup)
+    stays ignored.  hold() then ignores all three while the capture winds up.
+    """
+
+    def __init__(self) -> None:
+        self._saved: Dict[int, Any] = {}
+        self._active = threading.current_thread() is threading.main_thread()
+
+    def __enter__(self) -> "_StopSignals":
+        if self._active:
+            for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                current = signal.getsignal(signum)
+                if signum == signal.SIGINT and current is signal.default_int_handler:
+                    continue  # raises KeyboardInterrupt already
+                if signum == signal.SIGHUP and current != signal.SIG_DFL:
+                    continue
+                self._saved[signum] = current
+                signal.signal(signum, self._stop)
+        return self
+
+    @staticmethod
+    def _stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    def hold(self) -> None:
+        if self._active:
+            for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                self._saved.setdefault(signum, signal.getsignal(signum))
+                signal.signal(signum, signal.SIG_IGN)
+
+    def __exit__(self, *exc: Any) -> None:
+        for signum, handler in self._saved.items():
+            signal.signal(signum, handler)
+
+
+def _capture(args: argparse.Namespace, device: str, prog: str, stderr: TextIO) -> int:
+    from . import PcapError, Writer
+
+    nano = args.precision == "nano"
+    capture = _open_capture(args, device, prog, stderr)
+    with capture:
+        if args.direction is not None:
+            try:
+                capture.set_direction(args.direction)
+            except PcapError as exc:
+                raise _Failure("%s: pcap_setdirection() failed: %s" % (device, _error_text(exc)))
+        if args.list_datalinks:
+            return _list_datalinks(capture, device, sys.stdout)
+        linktype = args.datalink
+        if linktype is None and device == "any":
+            linktype = DLT_LINUX_SLL2  # tcpdump's choice: v2 names the interface
+        if linktype is not None:
+            capture.set_datalink(linktype)
+            if capture.datalink != linktype:
+                raise _Failure("%s is not one of the DLTs supported by this device"
+                               % _datalink_name(linktype))
+            stderr.write("%s: data link type %s\n" % (prog, _datalink_name(linktype)))
+        linktype = capture.datalink
+        name = _datalink_name(linktype)
+        snaplen = capture.snaplen
+        if args.snaplen and args.snaplen < snaplen:
+            stderr.write("%s: WARNING: snaplen raised from %d to %d\n" % (prog, args.snaplen, snaplen))
+        elif args.snaplen and args.snaplen > snaplen:
+            stderr.write("%s: WARNING: snaplen lowered from %d to %d\n" % (prog, args.snaplen, snaplen))
+
+        writer: Any = None
+        to_stdout = args.write == "-"
+        if args.write is not None:
+            if to_stdout:
+                sys.stdout.flush()
+            writer = Writer(sys.stdout.buffer if to_stdout else args.write, linktype=linktype,
+                            snaplen=snaplen, nanosecond=nano)
+        elif args.line_buffered:
+            sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+
+        tally = _Tally()
+        consume = (_writing(writer, tally) if writer is not None
+                   else _printing(linktype, name, _Clock(nano), sys.stdout, tally))
+        interrupted = False
+        failure: Optional[BaseException] = None
+        with _StopSignals() as stops:
+            try:
+                # With -w, tcpdump says this after its name, else after a
+                # line about -v (which this tool does not have).
+                stderr.write("%slistening on %s, %s, snapshot length %d bytes\n"
+                             % (prog + ": " if writer is not None else "", device,
+                                _link_description(linktype, name), snaplen))
+                stderr.flush()
+                _pump(capture, args.count, consume)
+            except KeyboardInterrupt:
+                interrupted = True
+            except PcapError as exc:
+                failure = exc
+            stops.hold()
+            if writer is not None:
+                writer.close()
+            if interrupted and not to_stdout:
+                sys.stdout.write("\n")  # as tcpdump: the summary starts below the ^C
+            sys.stdout.flush()
+            if failure is not None:
+                stderr.write("%s: pcap_loop: %s\n" % (prog, _error_text(failure)))
+            _summary(capture, tally.captured, stderr)
+    return EXIT_ERROR if failure is not None else EXIT_OK
+
+
+def _pump(capture: Any, limit: Optional[int], consume: Callable[[List[Any]], None]) -> None:
+    """Read batches (at most the packets -c still wants) until done."""
+    got = 0
+    while limit is None or got < limit:
+        batch = capture.read(-1 if limit is None else limit - got)
+        if batch:
+            consume(batch)
+            got += len(batch)
+        elif capture.closed:
+            return
+
+
+def _writing(writer: Any, tally: _Tally) -> Callable[[List[Any]], None]:
+    def consume(batch: List[Any]) -> None:
+        tally.captured += len(batch)
+        writer.write_many(batch)
+
+    return consume
+
+
+def _printing(linktype: int, name: Optional[str], clock: _Clock, out: TextIO,
+              tally: _Tally) -> Callable[[List[Any]], None]:
+    write = out.write
+    ifname = _interface_names() if linktype == DLT_LINUX_SLL2 else None
+
+    def consume(batch: List[Any]) -> None:
+        for packet in batch:
+            tally.captured += 1  # first, as tcpdump: a line printed is always counted
+            write("%s %s\n" % (clock.format(packet.ts_ns),
+                               summarize(packet.data, packet.wirelen, linktype, name, ifname)))
+        out.flush()  # a batch at a time, so that a pipe sees lines as they come
+
+    return consume
+
+
 def _error_text(exc: BaseException) -> str:
     message = getattr(exc, "message", None)
     if isinstance(exc, OSError) and not message:
@@ -341,16 +691,21 @@ def _main(argv: Sequence[str], prog: str) -> int:
             if args.cflags or args.libs:
                 print(_build_flags(args.cflags, args.libs))
             return EXIT_OK
-        used = [flag for flag, dest, _ in _LIVE_OPTIONS if getattr(args, dest) not in (None, False)]
-        if used:
-            raise _Failure("live capture (%s) is not available yet; read a savefile with -r FILE"
-                           % ", ".join(used))
-        if args.expression:
+        if args.list_interfaces:
+            return _list_devices(sys.stdout)
+        if args.read is not None or args.sample:
+            # As tcpdump: the options of live capture do not apply to a file.
+            if args.expression:
+                raise _Failure("filter expressions are not available yet (%r)" % " ".join(args.expression))
+            return _run(args, stderr)
+        if args.monitor_mode:
+            raise _Failure("monitor mode (-I) is not available yet")
+        device = _choose_device(args.interface)
+        if args.list_tstamp_types:
+            return _list_tstamp_types(device, sys.stdout, stderr)
+        if args.expression and not args.list_datalinks:
             raise _Failure("filter expressions are not available yet (%r)" % " ".join(args.expression))
-        if args.read is None and not args.sample:
-            raise _Failure("no savefile to read: use -r FILE (or --sample); "
-                           "live capture is not available yet")
-        return _run(args, stderr)
+        return _capture(args, device, prog, stderr)
     except _Failure as exc:
         failure: BaseException = exc
     except Exception as exc:  # noqa: BLE001 - reported below, as tcpdump would

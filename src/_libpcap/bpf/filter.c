@@ -20,15 +20,32 @@
  * here can crash or hang on any instruction: an undefined opcode rejects
  * the packet instead of calling abort(), a scratch index out of range
  * rejects it instead of reading the stack, and a run rejects the packet
- * once it has taken more than VM_MAX_BACKWARD_JUMPS backward jumps.
+ * once it has taken more than VM_MAX_BACKWARD_JUMPS backward jumps.  The
+ * instructions read are those libpcap's interpreter reads, plus the two
+ * targets of each conditional jump reached (for the shortcut).
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "vm.h"
 
 /*
- * One body for the three entry points (see VM_INTERPRETER in vm.h).  aux
- * is read only on the Linux special offsets, so passing it costs nothing.
+ * One body for the three entry points (see VM_INTERPRETER in vm.h).
+ *
+ * Per packet the cost is the fixed cost of a call plus, per instruction,
+ * a dispatch and the chain of loads that leads to the next instruction's
+ * address; mispredicted jumps on the packet's contents come on top and
+ * are libpcap's too.  Hence:
+ *   - the state few programs touch (scratch memory, wire length, aux
+ *     data, backward-jump count) lives on the stack, out of the registers
+ *     the hot handlers want; the scratch memory is zeroed only when a
+ *     program first touches it;
+ *   - a load has one bounds comparison (sums in 64 bits cannot wrap);
+ *   - a load followed by `jeq #k` (most loads) goes to it directly;
+ *   - a conditional jump reads its targets' codes once, for the `ret #k`
+ *     shortcut and for the dispatch, and reaches a target at offset 0
+ *     (the usual fall-through) as pc + 1 on a predicted branch, so that
+ *     the next instruction need not wait for the offset to be loaded.
  */
 static VM_INTERPRETER u_int
 run_raw(const struct bpf_insn *pc, const u_char *p, u_int wirelen,
@@ -89,33 +106,81 @@ run_raw(const struct bpf_insn *pc, const u_char *p, u_int wirelen,
 	};
 	VM_TABLE_DEFAULTS_END
 	uint32_t A = 0, X = 0, k;
-	uint32_t mem[BPF_MEMWORDS] = { 0 };
-	u_int backward = 0;
+	uint64_t len = buflen;	/* compared with 64-bit sums */
+	struct {
+		uint32_t mem[BPF_MEMWORDS];	/* zeroed on first use */
+		int mem_zeroed;
+		u_int backward;
+		u_int wirelen;
+		const struct vm_aux_data *aux;
+	} cold;
+	u_int code;
 
 	if (pc == NULL)
 		return (u_int)-1;	/* no program accepts everything */
+	cold.mem_zeroed = 0;
+	cold.backward = 0;
+	cold.wirelen = wirelen;
+	cold.aux = aux;
+	/*
+	 * Keep `cold` in memory, and `len` opaque: told that len < 2^32, the
+	 * compiler would keep a second, 32-bit copy of it in a register.
+	 */
+	__asm__("" : "+m"(cold), "+r"(len));
 
 /* Codes above 0xff are undefined; one test keeps the table at 256. */
-#define DISPATCH() do { \
-		if (__builtin_expect(pc->code > 0xff, 0)) \
+#define DISPATCH_CODE(c) do { \
+		code = (c); \
+		if (__builtin_expect(code > 0xff, 0)) \
 			return 0; \
-		goto *label[pc->code]; \
+		goto *label[code]; \
 	} while (0)
+#define DISPATCH() DISPATCH_CODE(pc->code)
 #define NEXT() do { pc++; DISPATCH(); } while (0)
+	/* After a load, a `jeq #k` is by far the likeliest: go straight there. */
+#define NEXT_LOAD() do { \
+		pc++; \
+		code = pc->code; \
+		if (code == (BPF_JMP|BPF_JEQ|BPF_K)) \
+			goto jeq_k; \
+		DISPATCH_CODE(code); \
+	} while (0)
+	/*
+	 * To target (offset off, code tcode) from a conditional jump.  At
+	 * offset 0 pc + 1 is computed on a predicted branch, not from the
+	 * loaded offset; the empty asm keeps the compiler from merging the two
+	 * paths back into one, and the relaxed atomic load from keeping the
+	 * offset in a register from the start of the jump (one more register
+	 * live in every handler).
+	 */
+#define GO(off, target, tcode) do { \
+		if (__atomic_load_n(&(off), __ATOMIC_RELAXED) == 0) { \
+			pc++; \
+			__asm__("" : "+r"(pc)); \
+		} else { \
+			pc = (target); \
+		} \
+		DISPATCH_CODE(tcode); \
+	} while (0)
 #define BRANCH(cond) do { \
 		const struct bpf_insn *t_ = pc + 1 + pc->jt; \
 		const struct bpf_insn *f_ = pc + 1 + pc->jf; \
-		int c_ = (cond) != 0; \
+		u_int tc_ = t_->code, fc_ = f_->code; \
 		/* AND and OR of two codes equal c only if both are c */ \
-		if ((t_->code & f_->code) == (BPF_RET|BPF_K) && \
-		    (t_->code | f_->code) == (BPF_RET|BPF_K)) \
-			return vm_select(c_, t_->k, f_->k); \
-		if (c_) { \
-			pc = t_; \
-			DISPATCH(); \
+		if ((tc_ & fc_) == (BPF_RET|BPF_K) && \
+		    (tc_ | fc_) == (BPF_RET|BPF_K)) \
+			return vm_select((cond) != 0, t_->k, f_->k); \
+		if (cond) \
+			GO(pc->jt, t_, tc_); \
+		GO(pc->jf, f_, fc_); \
+	} while (0)
+
+/* The scratch memory reads as zero until stored to: zero it on first use. */
+#define MEM_READY() do { \
+		if (!cold.mem_zeroed) { \
+			memset(cold.mem, 0, sizeof cold.mem); \
+			cold.mem_zeroed = 1; \
 		} \
-		pc = f_; \
-		DISPATCH(); \
 	} while (0)
 
 	DISPATCH();
@@ -127,65 +192,66 @@ ret_k:
 ret_a:
 	return A;
 
+	/* k + size in 64 bits: one comparison, no wrap-around. */
 ld_w_abs:
 	k = pc->k;
-	if (k > buflen || buflen - k < 4)
+	if ((uint64_t)k + 4 > len)
 		return 0;
 	A = vm_ld32(p + k);
-	NEXT();
+	NEXT_LOAD();
 ld_h_abs:
 	k = pc->k;
-	if (k > buflen || buflen - k < 2)
+	if ((uint64_t)k + 2 > len)
 		return 0;
 	A = vm_ld16(p + k);
-	NEXT();
+	NEXT_LOAD();
 ld_b_abs:
 	k = pc->k;
-	if (__builtin_expect(k >= VM_SKF_AD_OFF, 0)) {
-		/* Linux special offsets come before the bounds check. */
-		if (k == VM_SKF_AD_VLAN_TAG) {
-			if (aux == NULL)
-				return 0;
-			A = aux->vlan_tag;
-			NEXT();
-		}
-		if (k == VM_SKF_AD_VLAN_TAG_PRESENT) {
-			if (aux == NULL)
-				return 0;
-			A = aux->vlan_tag_present;
-			NEXT();
-		}
+	/* Linux special offsets come before the bounds check. */
+	if (__builtin_expect(k >= VM_SKF_AD_OFF, 0))
+		goto ld_b_special;
+	if (k >= len)
+		return 0;
+	A = p[k];
+	NEXT_LOAD();
+ld_b_special:
+	if (k == VM_SKF_AD_VLAN_TAG || k == VM_SKF_AD_VLAN_TAG_PRESENT) {
+		if (cold.aux == NULL)
+			return 0;
+		A = k == VM_SKF_AD_VLAN_TAG ? cold.aux->vlan_tag
+					    : cold.aux->vlan_tag_present;
+		NEXT();
 	}
-	if (k >= buflen)
+	if (k >= len)
 		return 0;
 	A = p[k];
 	NEXT();
 ld_w_len:
-	A = wirelen;
+	A = cold.wirelen;
 	NEXT();
 ldx_w_len:
-	X = wirelen;
+	X = cold.wirelen;
 	NEXT();
 
 	/* X + k + size computed in 64 bits: no wrap-around to hide behind. */
 ld_w_ind:
-	if ((uint64_t)X + pc->k + 4 > buflen)
+	if ((uint64_t)X + pc->k + 4 > len)
 		return 0;
 	A = vm_ld32(p + X + pc->k);
-	NEXT();
+	NEXT_LOAD();
 ld_h_ind:
-	if ((uint64_t)X + pc->k + 2 > buflen)
+	if ((uint64_t)X + pc->k + 2 > len)
 		return 0;
 	A = vm_ld16(p + X + pc->k);
-	NEXT();
+	NEXT_LOAD();
 ld_b_ind:
-	if ((uint64_t)X + pc->k + 1 > buflen)
+	if ((uint64_t)X + pc->k + 1 > len)
 		return 0;
 	A = p[X + pc->k];
-	NEXT();
+	NEXT_LOAD();
 ldx_msh:
 	k = pc->k;
-	if (k >= buflen)
+	if (k >= len)
 		return 0;
 	X = (uint32_t)(p[k] & 0xf) << 2;
 	NEXT();
@@ -198,26 +264,30 @@ ldx_imm:
 ld_mem:
 	if (pc->k >= BPF_MEMWORDS)
 		return 0;
-	A = mem[pc->k];
+	MEM_READY();
+	A = cold.mem[pc->k];
 	NEXT();
 ldx_mem:
 	if (pc->k >= BPF_MEMWORDS)
 		return 0;
-	X = mem[pc->k];
+	MEM_READY();
+	X = cold.mem[pc->k];
 	NEXT();
 st:
 	if (pc->k >= BPF_MEMWORDS)
 		return 0;
-	mem[pc->k] = A;
+	MEM_READY();
+	cold.mem[pc->k] = A;
 	NEXT();
 stx:
 	if (pc->k >= BPF_MEMWORDS)
 		return 0;
-	mem[pc->k] = X;
+	MEM_READY();
+	cold.mem[pc->k] = X;
 	NEXT();
 
 ja:
-	if ((int32_t)pc->k < 0 && ++backward > VM_MAX_BACKWARD_JUMPS)
+	if ((int32_t)pc->k < 0 && ++cold.backward > VM_MAX_BACKWARD_JUMPS)
 		return 0;
 	pc += 1 + (ptrdiff_t)(int32_t)pc->k;
 	DISPATCH();
@@ -316,9 +386,13 @@ txa:
 	A = X;
 	NEXT();
 
+#undef DISPATCH_CODE
 #undef DISPATCH
 #undef NEXT
+#undef NEXT_LOAD
 #undef BRANCH
+#undef GO
+#undef MEM_READY
 }
 
 u_int

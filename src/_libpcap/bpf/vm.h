@@ -60,14 +60,21 @@ vm_ld16(const u_char *p)
 /*
  * cond ? a : b without a branch (cond is 0 or 1).  The interpreters select
  * return values this way: a branch on the packet's contents is the one
- * thing a branch predictor cannot learn.
+ * thing a branch predictor cannot learn.  Compilers turn a plain ?: of two
+ * loads into a branch, so x86-64 gets its conditional move spelled out.
  */
 static inline uint32_t
 vm_select(int cond, uint32_t a, uint32_t b)
 {
+#if defined(__x86_64__) && defined(__GNUC__)
+	__asm__("testl %1, %1\n\tcmovnel %2, %0"
+		: "+r"(b) : "r"(cond), "rm"(a) : "cc");
+	return b;
+#else
 	uint32_t mask = 0u - (uint32_t)cond;
 
 	return (a & mask) | (b & ~mask);
+#endif
 }
 
 /*

@@ -1,11 +1,12 @@
 /*
- * capture.c - libpcap.Capture, a live capture on a network interface
- * (devices() is in devices.c).
+ * capture.c - libpcap.Capture, a live capture on a network interface:
+ * reading, waiting, stopping and closing, and the operations on a running
+ * capture.  Opening it (options, pcap_create, the setters, pcap_activate)
+ * is in capture_open.c; devices() is in devices.c.
  *
- * A Capture is pcap_create + the setters + pcap_activate, driven from
- * Python.  Packets are read in batches into a stage the Capture owns (as
- * the Reader does) while the GIL is released, and handed out as Packet
- * objects with the GIL held.
+ * Packets are read in batches into a stage the Capture owns (as the Reader
+ * does) while the GIL is released, and handed out as Packet objects with
+ * the GIL held.
  *
  * Waiting.  The core handle is kept non-blocking; the Capture does its own
  * waiting with poll() on the capture socket and an eventfd of its own.

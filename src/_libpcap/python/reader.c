@@ -2,13 +2,22 @@
  * reader.c - libpcap.Reader: a savefile (pcap or pcapng) opened for reading,
  * always at nanosecond precision, handed out as Packet objects.
  *
- * Packets are fetched with pcap_next_ex while the GIL is released.  Since
- * dropping and retaking the GIL per packet would cost as much as the rest of
- * the loop, the records are fetched in batches into a stage that the Reader
- * owns (headers in one array, bytes in one block), and the Python objects
- * are built from the stage with the GIL held.  Sources that can block
- * between packets (pipes, sockets, terminals) are staged one packet at a
- * time, so a live stream is never held back waiting for a batch to fill.
+ * The GIL is released around anything that can block, in one of two ways.
+ *
+ * Direct mode (regular files and in-memory sources): the core is called
+ * with the GIL held and each Packet is built straight from the pointer
+ * pcap_next_ex returns, a single copy.  A regular file is handed to the
+ * core as our own FILE (fopencookie) whose read function drops the GIL
+ * around read(2), so the GIL is released exactly where the core can block
+ * and not per packet.  A memory stream never blocks.
+ *
+ * Staged mode (everything else: pipes, sockets, terminals, devices):
+ * pcap_next_ex runs with the GIL released, filling a stage that the Reader
+ * owns (headers in one array, bytes in one block); the Python objects are
+ * built from the stage with the GIL held.  A source that can block between
+ * packets is staged one packet at a time, so a live stream is never held
+ * back waiting for a batch to fill.  read_buffer() uses the stage in both
+ * modes (in direct mode filled with the GIL held).
  *
  * A Reader is used by one thread at a time: while one thread is inside the
  * core, any other call on the same Reader raises RuntimeError.
@@ -22,6 +31,7 @@
 #include "native.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,6 +42,11 @@
 #endif
 #ifndef STAGE_BYTES
 #define STAGE_BYTES (128 * 1024)
+#endif
+/* read()'s batch in direct mode: few enough Packets alive at once that
+   their bytes stay in the cache and the allocator recycles them. */
+#ifndef DIRECT_BATCH
+#define DIRECT_BATCH 64
 #endif
 #define NS_PER_S 1000000000L
 
@@ -55,6 +70,8 @@ typedef struct {
 	int opened;		/* __init__ succeeded once */
 	int busy;		/* a thread is inside the core */
 	int prefetch;		/* source never blocks: stage full batches */
+	int direct;		/* the core is called with the GIL held */
+	int fd;			/* what cookie_read reads, or -1 */
 	int eof;		/* the last fill ended at end of file */
 	int pend_code;		/* error met by the last fill, 0 if none */
 	int pend_nomem;
@@ -68,7 +85,36 @@ typedef struct {
 	size_t dlen, dcap;
 } ext_reader;
 
-/* ---- staging (runs without the GIL) ------------------------------------ */
+/* The header's time stamp as ts_ns = sec * 1e9 + nsec, nsec normalised. */
+static inline void
+split_ts(const struct pcap_pkthdr *h, int64_t *sec_out, uint32_t *nsec_out)
+{
+	int64_t sec = (int64_t)h->ts.tv_sec;
+	long frac = (long)h->ts.tv_usec;
+
+	if (frac < 0 || frac >= NS_PER_S) {
+		sec += frac / NS_PER_S;
+		frac %= NS_PER_S;
+		if (frac < 0) {
+			frac += NS_PER_S;
+			sec -= 1;
+		}
+	}
+	*sec_out = sec;
+	*nsec_out = (uint32_t)frac;
+}
+
+/* Keep the core's error to raise it later (needs no GIL). */
+static void
+set_pending(ext_reader *r, int rc)
+{
+	const char *msg = pcap_geterr(r->p);
+
+	r->pend_code = rc;
+	snprintf(r->pend_msg, sizeof r->pend_msg, "%s", msg ? msg : "");
+}
+
+/* ---- staging (without the GIL, or with it in direct mode) -------------- */
 
 static int
 stage_reserve(ext_reader *r, size_t more)
@@ -131,26 +177,14 @@ stage_fill(ext_reader *r, size_t limit)
 		rc = pcap_next_ex(r->p, &h, &d);
 		if (rc == 1) {
 			stage_rec *rec;
-			int64_t sec = (int64_t)h->ts.tv_sec;
-			long frac = (long)h->ts.tv_usec;
 
 			if (stage_reserve(r, h->caplen) < 0) {
 				r->pend_code = PCAP_ERROR;
 				r->pend_nomem = 1;
 				break;
 			}
-			if (frac < 0 || frac >= NS_PER_S) {
-				/* normalise, so ts_ns = sec * 1e9 + nsec holds */
-				sec += frac / NS_PER_S;
-				frac %= NS_PER_S;
-				if (frac < 0) {
-					frac += NS_PER_S;
-					sec -= 1;
-				}
-			}
 			rec = &r->recs[r->nrec++];
-			rec->sec = sec;
-			rec->nsec = (uint32_t)frac;
+			split_ts(h, &rec->sec, &rec->nsec);
 			rec->caplen = h->caplen;
 			rec->wirelen = h->len;
 			rec->off = r->dlen;
@@ -165,11 +199,7 @@ stage_fill(ext_reader *r, size_t limit)
 		} else if (rc == 0) {
 			break;	/* nothing available now (not for savefiles) */
 		} else {
-			const char *msg = pcap_geterr(r->p);
-
-			r->pend_code = rc;
-			snprintf(r->pend_msg, sizeof r->pend_msg, "%s",
-				 msg ? msg : "");
+			set_pending(r, rc);
 			break;
 		}
 	}
@@ -192,9 +222,13 @@ reader_refill(ext_reader *r, size_t limit)
 		return 0;
 	}
 	r->busy = 1;
-	Py_BEGIN_ALLOW_THREADS
-	stage_fill(r, limit);
-	Py_END_ALLOW_THREADS
+	if (r->direct) {
+		stage_fill(r, limit);	/* cookie_read drops the GIL */
+	} else {
+		Py_BEGIN_ALLOW_THREADS
+		stage_fill(r, limit);
+		Py_END_ALLOW_THREADS
+	}
 	r->busy = 0;
 	if (r->nrec > 0)
 		return 1;
@@ -261,6 +295,40 @@ reader_take(ext_reader *r)
 			      rec->caplen, rec->wirelen);
 }
 
+/*
+ * Direct mode: the next packet the filter accepts, straight from the core.
+ * 1 and *out set; 0 at end of file; -1 with an exception set; -2 with the
+ * core's error kept pending (reader_raise_pending raises it).
+ */
+static int
+direct_fetch(ext_reader *r, PyObject **out)
+{
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int64_t sec;
+	uint32_t nsec;
+	int rc;
+
+	for (;;) {
+		r->busy = 1;
+		rc = pcap_next_ex(r->p, &h, &d);
+		r->busy = 0;
+		if (rc != 1)
+			break;
+		if (r->filter == NULL ||
+		    ext_filter_run(r->filter, d, h->len, h->caplen) != 0) {
+			split_ts(h, &sec, &nsec);
+			*out = ext_packet_new(r->st, sec, nsec, d, h->caplen,
+					      h->len);
+			return *out != NULL ? 1 : -1;
+		}
+	}
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	set_pending(r, rc);
+	return -2;
+}
+
 /* How many records a fill may stage when the caller wants `want` more
    (want <= 0: "a batch"). */
 static size_t
@@ -293,6 +361,7 @@ reader_close_handle(ext_reader *r)
 	Py_CLEAR(r->keep);
 	Py_CLEAR(r->filter);
 	stage_free(r);
+	r->direct = 0;
 	r->eof = 0;
 	r->pend_code = 0;
 	r->pend_nomem = 0;
@@ -316,12 +385,97 @@ source_never_blocks(pcap_t *p)
 	return S_ISREG(sb.st_mode) || S_ISBLK(sb.st_mode);
 }
 
+/* fp is ours; on failure it is closed here. */
+static pcap_t *
+open_stream(ext_reader *r, FILE *fp, int may_block);
+
+/* cookie_read/cookie_close: the FILE of direct mode over r->fd.  Only ever
+   called from the core with the GIL held (direct mode's rule). */
+static ssize_t
+cookie_read(void *cookie, char *buf, size_t size)
+{
+	ext_reader *r = cookie;
+	ssize_t n;
+	int err;
+
+	/* EINTR: read again; a Python signal handler runs once we are back
+	   in the interpreter, so Ctrl-C still comes out. */
+	do {
+		Py_BEGIN_ALLOW_THREADS
+		n = read(r->fd, buf, size);
+		err = errno;
+		Py_END_ALLOW_THREADS
+	} while (n < 0 && err == EINTR);
+	errno = err;
+	return n;
+}
+
+static int
+cookie_close(void *cookie)
+{
+	ext_reader *r = cookie;
+	int rc = close(r->fd);
+
+	r->fd = -1;
+	return rc;
+}
+
+/* Direct mode over fd, a regular file that is ours; closed on failure. */
+static pcap_t *
+open_direct(ext_reader *r, int fd)
+{
+	static const cookie_io_functions_t io = {
+		.read = cookie_read,
+		.close = cookie_close,
+	};
+	FILE *fp;
+
+	r->fd = fd;
+	fp = fopencookie(r, "rb", io);
+	if (fp == NULL) {
+		int err = errno;
+
+		close(fd);
+		r->fd = -1;
+		errno = err;
+		PyErr_SetFromErrno(PyExc_OSError);
+		return NULL;
+	}
+	/* The core reads ahead in large chunks: no stdio buffer between. */
+	setvbuf(fp, NULL, _IONBF, 0);
+	r->direct = 1;
+	return open_stream(r, fp, 0);
+}
+
+static int
+is_regular(int fd)
+{
+	struct stat sb;
+
+	return fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static pcap_t *
+open_fd(ext_reader *r, int fd);
+
 static pcap_t *
 open_path(ext_reader *r, PyObject *path)
 {
+	const char *name = PyBytes_AS_STRING(path);
 	char errbuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p;
+	int fd = -1;
 
+	if (strcmp(name, "-") != 0) {
+		/* may wait (a FIFO waits for its writer) */
+		Py_BEGIN_ALLOW_THREADS
+		fd = open(name, O_RDONLY | O_CLOEXEC);
+		Py_END_ALLOW_THREADS
+	}
+	if (fd >= 0)
+		return open_fd(r, fd);
+	/* The standard input, or a path that does not open: the core
+	   tells why in libpcap's words. */
 	errbuf[0] = '\0';
 	Py_BEGIN_ALLOW_THREADS
 	p = pcap_open_offline_with_tstamp_precision(PyBytes_AS_STRING(path),
@@ -333,7 +487,6 @@ open_path(ext_reader *r, PyObject *path)
 	return p;
 }
 
-/* fp is ours; on failure it is closed here. */
 static pcap_t *
 open_stream(ext_reader *r, FILE *fp, int may_block)
 {
@@ -357,10 +510,15 @@ open_stream(ext_reader *r, FILE *fp, int may_block)
 	return p;
 }
 
+/* fd is ours; on failure it is closed here. */
 static pcap_t *
 open_fd(ext_reader *r, int fd)
 {
-	FILE *fp = fdopen(fd, "rb");
+	FILE *fp;
+
+	if (is_regular(fd))
+		return open_direct(r, fd);
+	fp = fdopen(fd, "rb");
 
 	if (fp == NULL) {
 		int err = errno;
@@ -405,6 +563,7 @@ open_object(ext_reader *r, PyObject *obj)
 		return NULL;
 	}
 	r->keep = b;
+	r->direct = 1;		/* a memory stream never blocks */
 	return open_stream(r, fp, 0);
 }
 
@@ -444,6 +603,7 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 	r->busy = 0;
 	if (p == NULL) {
 		Py_CLEAR(r->keep);
+		r->direct = 0;
 		return -1;
 	}
 	r->p = p;
@@ -472,6 +632,7 @@ reader_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 		return NULL;
 	r->module = Py_NewRef(module);
 	r->st = PyModule_GetState(module);
+	r->fd = -1;
 	return (PyObject *)r;
 }
 
@@ -515,8 +676,24 @@ reader_iter(PyObject *self)
 static PyObject *
 reader_next_slow(ext_reader *r)
 {
+	PyObject *pkt;
+
 	if (reader_check(r) < 0)
 		return NULL;
+	if (r->direct && !stage_ready(r)) {
+		if (r->pend_code)
+			return reader_raise_pending(r);
+		switch (direct_fetch(r, &pkt)) {
+		case 1:
+			return pkt;
+		case 0:
+			return NULL;	/* StopIteration */
+		case -1:
+			return NULL;
+		default:
+			return reader_raise_pending(r);
+		}
+	}
 	while (!stage_ready(r)) {
 		switch (reader_refill(r, fill_limit(r, 1))) {
 		case 1:
@@ -561,10 +738,30 @@ reader_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 	}
 	if (reader_check(r) < 0)
 		return NULL;
+	if (r->direct && n < 0)
+		n = DIRECT_BATCH;	/* what "a batch" is in direct mode */
 	list = PyList_New(0);
 	if (list == NULL)
 		return NULL;
 	while (n < 0 || got < n) {
+		if (!stage_ready(r) && r->direct) {
+			if (r->pend_code) {
+				if (got > 0)
+					break;	/* raised by the next call */
+				Py_DECREF(list);
+				return reader_raise_pending(r);
+			}
+			rc = direct_fetch(r, &pkt);
+			if (rc == 0)
+				break;
+			if (rc == -2)
+				continue;	/* the pending error, above */
+			if (rc < 0) {
+				Py_DECREF(list);
+				return NULL;
+			}
+			goto append;
+		}
 		if (!stage_ready(r)) {
 			if (n < 0 && got > 0)
 				break;	/* one batch is what read() promises */
@@ -580,6 +777,7 @@ reader_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 			continue;
 		}
 		pkt = reader_take(r);
+append:
 		if (pkt == NULL || PyList_Append(list, pkt) < 0) {
 			Py_XDECREF(pkt);
 			Py_DECREF(list);
