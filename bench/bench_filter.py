@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import pathlib
 import re
 import shutil
@@ -103,7 +104,11 @@ def write_listing(path: pathlib.Path, progs: list[tuple[str, list]]) -> None:
             fh.writelines(f"{c} {t} {f} {k}\n" for c, t, f, k in insns)
 
 
-def timed(binaries, listing, args) -> tuple[dict, dict]:
+Binaries = tuple[pathlib.Path, pathlib.Path]
+
+
+def timed(binaries: Binaries, listing: pathlib.Path,
+          args: argparse.Namespace) -> tuple[dict, dict]:
     """Best ns/packet and accepted count per (program, implementation)."""
     best: dict[tuple[str, str], float] = {}
     accepted: dict[tuple[str, str], int] = {}
@@ -120,7 +125,8 @@ def timed(binaries, listing, args) -> tuple[dict, dict]:
     return best, accepted
 
 
-def counted(binaries, listing, args, tmp: pathlib.Path) -> tuple[dict, dict, dict]:
+def counted(binaries: Binaries, listing: pathlib.Path, args: argparse.Namespace,
+            tmp: pathlib.Path) -> tuple[dict, dict, dict]:
     """Instructions and simulated mispredictions per packet, and accepted counts."""
     if shutil.which("valgrind") is None:
         sys.exit("--callgrind needs valgrind")
@@ -165,6 +171,7 @@ def main() -> None:
         args.packets = 100_000 if args.callgrind else 1_000_000
 
     progs = programs()
+    load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = pathlib.Path(tmpdir)
         listing = tmp / "programs.txt"
@@ -183,7 +190,8 @@ def main() -> None:
     else:
         print(f"{args.packets} packets (snaplen 128), each block of 1024 timed warm, best of"
               f" {args.rounds} runs x {args.repeat} passes; ns/packet; ratio = libpcap time /"
-              " ours (higher is faster)")
+              f" ours (higher is faster); load average {load_start:.2f} at start,"
+              f" {os.getloadavg()[0]:.2f} at end")
     unit = "Ir" if args.callgrind else "ns"
     head = f"{'filter':<42} {'insns':>5}"
     for label, _, theirs in COLUMNS:

@@ -393,11 +393,10 @@ def test_unwritable_output(pkg: Path, own_capture: Tuple[Path, list], tmp_path: 
     assert proc.stderr.decode().splitlines()[-1] == "libpcap: %s: %s" % (out, os.strerror(2))
 
 
+# Live capture (-i, -D, no argument) is covered by test_cli_live.py; only
+# the filter compiler is still missing.
 @pytest.mark.parametrize("args,words", [
-    (["-i", "eth0"], "live capture (-i) is not available yet"),
-    (["-D"], "live capture (-D) is not available yet"),
     (["-r", "x.pcap", "tcp", "port", "80"], "filter expressions are not available yet"),
-    ([], "no savefile to read"),
 ])
 def test_not_available_yet(pkg: Path, args: List[str], words: str) -> None:
     proc = run(pkg, *args)

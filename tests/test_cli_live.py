@@ -34,7 +34,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 import pytest
 
 import netns
-from conftest import REPO, clean_env, package_dir
+from conftest import REPO, package_dir, python_env
 
 TIMEOUT = 60            # any one subprocess
 WAIT = 20               # for a line we expect
@@ -86,7 +86,7 @@ def ns() -> Iterator[netns.Netns]:
 
 
 def cli_env(pkg: Path) -> dict:
-    env = clean_env()
+    env = python_env()  # keeps the sanitizer run's LD_PRELOAD
     env["PYTHONPATH"] = str(pkg.parent)
     env["TZ"] = "UTC"
     env.pop("PYTHONUNBUFFERED", None)
@@ -367,6 +367,21 @@ def test_sigint_while_idle(ns: netns.Netns, pkg: Path) -> None:
     assert took < 5, took   # within the read slices, not at some timeout
 
 
+def test_interface_disappears(ns: netns.Netns, pkg: Path) -> None:
+    sent = [udp_frame(i) for i in range(2)]
+    with Tool(ns, pkg, "-l", "-i", ns.b) as tool:
+        tool.listening()
+        ns.send(ns.a, [f for f, _ in sent])
+        tool.lines(2)
+        ns.run(["ip", "link", "del", ns.a])   # takes its peer vb0 along
+        rc, out, err = tool.finish()
+    # As tcpdump: libpcap's message after "pcap_loop: ", the summary, status 1.
+    assert rc == 1
+    assert [split_line(line)[1] for line in out.splitlines()] == [s for _, s in sent]
+    assert err.splitlines()[-4] == "libpcap: pcap_loop: The interface disappeared", err
+    assert_summary(err, 2)
+
+
 # ---------------------------------------------------------------------------
 # Writing
 
@@ -487,7 +502,7 @@ def test_direction(ns: netns.Netns, pkg: Path) -> None:
 def test_immediate_mode(ns: netns.Netns, pkg: Path) -> None:
     """Each packet is printed at once, not when the packet buffer timeout
     (a second, for a pipe) retires the ring block."""
-    with Tool(ns, pkg, "--immediate-mode", "-i", ns.b) as tool:
+    with Tool(ns, pkg, "--immediate", "-i", ns.b) as tool:
         tool.listening()
         delays = []
         for i in range(4):
@@ -675,6 +690,28 @@ def test_default_device_and_numbers(ns: netns.Netns, pkg: Path) -> None:
             assert tool.finish()[0] == 0
     proc = run(ns, pkg, "-i", str(len(listed) + 1))
     assert (proc.returncode, proc.stderr) == (1, "libpcap: Invalid adapter index\n")
+
+
+def test_permission_denied(ns: netns.Netns, pkg: Path) -> None:
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is not installed")
+
+    def unprivileged(*args: str) -> "subprocess.CompletedProcess[str]":
+        # Root without CAP_NET_RAW: no packet socket.
+        argv = [setpriv, "--bounding-set=-net_raw", sys.executable, "-m", "libpcap", *args]
+        return subprocess.run(ns.argv(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=cli_env(pkg), cwd=str(pkg.parent), timeout=TIMEOUT)
+
+    proc = unprivileged("-i", ns.b, "-c", "1")
+    if proc.stderr.startswith("setpriv:"):
+        pytest.skip("setpriv cannot drop CAP_NET_RAW here: %s" % proc.stderr.strip())
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.startswith("libpcap: vb0: You don't have permission to perform this capture on that "
+                                  "device"), proc.stderr
+    # Listing the devices needs no privilege.
+    proc = unprivileged("-D")
+    assert proc.returncode == 0 and ".vb0 [Up, Running, Connected]" in proc.stdout
 
 
 def test_no_such_device(ns: netns.Netns, pkg: Path) -> None:

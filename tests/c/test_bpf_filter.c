@@ -239,6 +239,32 @@ test_jumps(void)
 		CHECK_RUN(k, 64, 64, cases[i].taken ? 200u : 100u);
 		CHECK_RUN(x, 64, 64, cases[i].taken ? 200u : 100u);
 	}
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		/* Targets that are not returns, at offset 0 (the next
+		   instruction) and beyond, on either side. */
+		static const struct { u_char jt, jf; } offs[] = {
+			{ 0, 2 }, { 2, 0 }, { 1, 3 }, { 3, 1 },
+		};
+		size_t j;
+
+		for (j = 0; j < sizeof offs / sizeof offs[0]; j++) {
+			struct bpf_insn p[] = {
+				S(BPF_LD|BPF_IMM, cases[i].a),
+				S(BPF_LDX|BPF_IMM, cases[i].b),
+				J(BPF_JMP|cases[i].op|BPF_K, cases[i].b,
+				  offs[j].jt, offs[j].jf),
+				S(BPF_LD|BPF_IMM, 10), RET_A,	/* offset 0 */
+				S(BPF_LD|BPF_IMM, 11), RET_A,	/* offset 2 */
+			};
+			/* Offsets 1 and 3: the returns after 0 and 2. */
+			u_int at = cases[i].taken ? offs[j].jt : offs[j].jf;
+			u_int want = at == 0 ? 10 : at == 2 ? 11 : cases[i].a;
+
+			CHECK_RUN(p, 64, 64, want);
+			p[2].code = (u_short)(BPF_JMP|cases[i].op|BPF_X);
+			CHECK_RUN(p, 64, 64, want);
+		}
+	}
 	{
 		/* ja skips; a jump lands on the jump of a load+jump pair. */
 		struct bpf_insn p[] = {
@@ -291,12 +317,22 @@ test_scratch_memory(void)
 		S(BPF_LD|BPF_MEM, 4), J(BPF_JMP|BPF_JEQ|BPF_K, 0, 0, 3),
 		S(BPF_LD|BPF_IMM, 99), S(BPF_ST, 4), RET_A, S(BPF_RET|BPF_K, 7),
 	};
+	/* The first touch is a store: the other words still read zero. */
+	struct bpf_insn store_first[] = {
+		S(BPF_LD|BPF_IMM, 5), S(BPF_ST, 2), S(BPF_LDX|BPF_MEM, 4),
+		S(BPF_LD|BPF_MEM, 2), S(BPF_ALU|BPF_ADD|BPF_X, 0), RET_A,
+	};
+	struct bpf_insn fill[] = {
+		S(BPF_LD|BPF_IMM, 0xdead), S(BPF_ST, 4), S(BPF_STX, 9), RET_A,
+	};
 	struct bpf_insn bad[] = { S(BPF_LD|BPF_MEM, 16), RET_A };
 
 	CHECK_RUN(p, 64, 64, 11);
 	CHECK_RUN(unset, 64, 64, 1);
 	CHECK_RUN(dirty, 64, 64, 99);
 	CHECK_RUN(dirty, 64, 64, 99);
+	CHECK_RUN(fill, 64, 64, 0xdead);
+	CHECK_RUN(store_first, 64, 64, 5);
 	/* An index past the scratch: refused, and rejected if run anyway. */
 	CHECK(!bpf_validate(bad, LEN(bad)));
 	CHECK_INT(bpf_filter(bad, pkt, 64, 64), 0);
@@ -322,6 +358,28 @@ test_undefined_opcodes(void)
 		CHECK_INT(bpf_filter(p, pkt, 64, 64), 0);
 		CHECK_INT(vm_filter_aux(p, pkt, 64, 64, NULL), 0);
 		CHECK(vm_prog_new(p, 2) == NULL);
+	}
+	/* Reached right after a load, and as either target of a jump. */
+	for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		struct bpf_insn after_load[] = {
+			S(BPF_LD|BPF_H|BPF_ABS, 2), S(codes[i], 1), S(BPF_RET|BPF_K, 5),
+		};
+		struct bpf_insn target[] = {
+			S(BPF_LD|BPF_IMM, 1),
+			J(BPF_JMP|BPF_JEQ|BPF_K, 1, 0, 2),
+			S(codes[i], 1), S(BPF_RET|BPF_K, 5),
+			S(codes[i], 1), S(BPF_RET|BPF_K, 6),
+		};
+
+		CHECK_INT(bpf_filter(after_load, pkt, 64, 64), 0);
+		CHECK_INT(bpf_filter(target, pkt, 64, 64), 0);
+		target[0].k = 2;
+		CHECK_INT(bpf_filter(target, pkt, 64, 64), 0);
+		target[1].jt = 2;	/* a target past offset 0 */
+		target[1].jf = 0;
+		CHECK_INT(bpf_filter(target, pkt, 64, 64), 0);
+		target[0].k = 1;
+		CHECK_INT(bpf_filter(target, pkt, 64, 64), 0);
 	}
 }
 
@@ -385,6 +443,11 @@ test_vlan_aux(void)
 	aux.vlan_tag_present = 0;
 	CHECK_INT(vm_prog_run_aux(vp, pkt, 64, 64, &aux), 0);
 	vm_prog_free(vp);
+	/* Special even where the captured length reaches that far (the
+	   bytes there are never read). */
+	CHECK_INT(vm_filter_aux(tag, pkt, 64, 0xffffffffu, &aux), 0x2abc);
+	CHECK_INT(vm_filter_aux(present, pkt, 64, 0xffffffffu, &aux), 0);
+	CHECK_INT(bpf_filter(tag, pkt, 64, 0xffffffffu), 0);
 	/* Only the byte-sized load knows them. */
 	tag[0].code = BPF_LD|BPF_H|BPF_ABS;
 	CHECK_INT(vm_filter_aux(tag, pkt, 64, 64, &aux), 0);

@@ -101,11 +101,15 @@ vm_select(int cond, uint32_t a, uint32_t b)
  * addresses sit in a static table must exist exactly once.  With GCC,
  * no-crossjumping keeps each handler's own dispatch jump: merged into one
  * shared jump, every dispatch would look alike to the branch predictor.
+ * aligned(64): where the handlers fall relative to cache lines changes the
+ * speed by several per cent; aligned, the function runs the same however
+ * the objects are linked (in the library, the extension, the benchmark).
  */
 #if defined(__clang__) || !defined(__GNUC__)
-#define VM_INTERPRETER __attribute__((noinline))
+#define VM_INTERPRETER __attribute__((noinline, aligned(64)))
 #else
-#define VM_INTERPRETER __attribute__((noinline, optimize("no-crossjumping")))
+#define VM_INTERPRETER \
+	__attribute__((noinline, aligned(64), optimize("no-crossjumping")))
 #endif
 
 /* Opcode table: nonzero for the 49 opcodes the machine defines. */
