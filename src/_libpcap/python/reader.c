@@ -4,12 +4,13 @@
  *
  * The GIL is released around anything that can block, in one of two ways.
  *
- * Direct mode (regular files and in-memory sources): the core is called
- * with the GIL held and each Packet is built straight from the pointer
- * pcap_next_ex returns, a single copy.  A regular file is handed to the
- * core as our own FILE (fopencookie) whose read function drops the GIL
- * around read(2), so the GIL is released exactly where the core can block
- * and not per packet.  A memory stream never blocks.
+ * Direct mode (sources that never make the reader wait: regular files,
+ * block devices, in-memory streams): the core is called with the GIL held
+ * and each Packet is built straight from the pointer pcap_next_ex returns,
+ * a single copy.  The core drops the GIL through our hooks around each of
+ * its reads from a file (sf_set_block_hooks), so the GIL is released
+ * exactly where reading can block, once per read-ahead chunk rather than
+ * per packet.
  *
  * Staged mode (everything else: pipes, sockets, terminals, devices):
  * pcap_next_ex runs with the GIL released, filling a stage that the Reader
@@ -22,19 +23,22 @@
  * A Reader is used by one thread at a time: while one thread is inside the
  * core, any other call on the same Reader raises RuntimeError.
  *
- * A Filter set with set_filter() runs while the stage fills (without the
- * GIL, over the bytes just copied).  Rejected packets stay in the stage,
- * marked, until a packet after them is handed out: a filter set in the
- * middle of a batch judges the staged packets again, so that it applies
- * exactly from the next packet on, whatever the previous filter was.
+ * A Filter set with set_filter() runs on each record as the core hands it
+ * over: in direct mode before the Packet is built, in staged mode while the
+ * stage fills (without the GIL, over the bytes just copied).  Rejected
+ * packets stay in the stage, marked, until a packet after them is handed
+ * out: a filter set in the middle of a batch judges the staged packets
+ * again, so that it applies exactly from the next packet on, whatever the
+ * previous filter was.
  */
 #include "native.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "../savefile/savefile.h"
 
 /* One batch: enough to amortise the GIL round trip, small enough for L2. */
 #ifndef STAGE_PKTS
@@ -71,7 +75,7 @@ typedef struct {
 	int busy;		/* a thread is inside the core */
 	int prefetch;		/* source never blocks: stage full batches */
 	int direct;		/* the core is called with the GIL held */
-	int fd;			/* what cookie_read reads, or -1 */
+	PyThreadState *saved;	/* direct mode, inside a core read */
 	int eof;		/* the last fill ended at end of file */
 	int pend_code;		/* error met by the last fill, 0 if none */
 	int pend_nomem;
@@ -223,7 +227,7 @@ reader_refill(ext_reader *r, size_t limit)
 	}
 	r->busy = 1;
 	if (r->direct) {
-		stage_fill(r, limit);	/* cookie_read drops the GIL */
+		stage_fill(r, limit);	/* the hooks drop the GIL */
 	} else {
 		Py_BEGIN_ALLOW_THREADS
 		stage_fill(r, limit);
@@ -309,6 +313,12 @@ direct_fetch(ext_reader *r, PyObject **out)
 	uint32_t nsec;
 	int rc;
 
+	if (r->eof) {
+		/* a fill for read_buffer() met the end: say so once, as the
+		   staged path does */
+		r->eof = 0;
+		return 0;
+	}
 	for (;;) {
 		r->busy = 1;
 		rc = pcap_next_ex(r->p, &h, &d);
@@ -385,97 +395,42 @@ source_never_blocks(pcap_t *p)
 	return S_ISREG(sb.st_mode) || S_ISBLK(sb.st_mode);
 }
 
-/* fp is ours; on failure it is closed here. */
-static pcap_t *
-open_stream(ext_reader *r, FILE *fp, int may_block);
-
-/* cookie_read/cookie_close: the FILE of direct mode over r->fd.  Only ever
-   called from the core with the GIL held (direct mode's rule). */
-static ssize_t
-cookie_read(void *cookie, char *buf, size_t size)
+/* The hooks of direct mode: the core is about to read from / has read
+   from the file; the GIL is held outside them. */
+static void
+gil_leave(void *arg)
 {
-	ext_reader *r = cookie;
-	ssize_t n;
-	int err;
+	ext_reader *r = arg;
 
-	/* EINTR: read again; a Python signal handler runs once we are back
-	   in the interpreter, so Ctrl-C still comes out. */
-	do {
-		Py_BEGIN_ALLOW_THREADS
-		n = read(r->fd, buf, size);
-		err = errno;
-		Py_END_ALLOW_THREADS
-	} while (n < 0 && err == EINTR);
-	errno = err;
-	return n;
+	r->saved = PyEval_SaveThread();
 }
 
+static void
+gil_enter(void *arg)
+{
+	ext_reader *r = arg;
+
+	PyEval_RestoreThread(r->saved);
+	r->saved = NULL;
+}
+
+/* Can r->p be read in direct mode?  (It never blocks: see prefetch.) */
 static int
-cookie_close(void *cookie)
+direct_mode_ok(ext_reader *r)
 {
-	ext_reader *r = cookie;
-	int rc = close(r->fd);
+	FILE *fp = pcap_file(r->p);
 
-	r->fd = -1;
-	return rc;
+	if (fp != NULL && fileno(fp) < 0)
+		return 1;	/* a memory stream: nothing to release for */
+	return sf_set_block_hooks(r->p, gil_leave, gil_enter, r) == 0;
 }
-
-/* Direct mode over fd, a regular file that is ours; closed on failure. */
-static pcap_t *
-open_direct(ext_reader *r, int fd)
-{
-	static const cookie_io_functions_t io = {
-		.read = cookie_read,
-		.close = cookie_close,
-	};
-	FILE *fp;
-
-	r->fd = fd;
-	fp = fopencookie(r, "rb", io);
-	if (fp == NULL) {
-		int err = errno;
-
-		close(fd);
-		r->fd = -1;
-		errno = err;
-		PyErr_SetFromErrno(PyExc_OSError);
-		return NULL;
-	}
-	/* The core reads ahead in large chunks: no stdio buffer between. */
-	setvbuf(fp, NULL, _IONBF, 0);
-	r->direct = 1;
-	return open_stream(r, fp, 0);
-}
-
-static int
-is_regular(int fd)
-{
-	struct stat sb;
-
-	return fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-static pcap_t *
-open_fd(ext_reader *r, int fd);
 
 static pcap_t *
 open_path(ext_reader *r, PyObject *path)
 {
-	const char *name = PyBytes_AS_STRING(path);
 	char errbuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p;
-	int fd = -1;
 
-	if (strcmp(name, "-") != 0) {
-		/* may wait (a FIFO waits for its writer) */
-		Py_BEGIN_ALLOW_THREADS
-		fd = open(name, O_RDONLY | O_CLOEXEC);
-		Py_END_ALLOW_THREADS
-	}
-	if (fd >= 0)
-		return open_fd(r, fd);
-	/* The standard input, or a path that does not open: the core
-	   tells why in libpcap's words. */
 	errbuf[0] = '\0';
 	Py_BEGIN_ALLOW_THREADS
 	p = pcap_open_offline_with_tstamp_precision(PyBytes_AS_STRING(path),
@@ -487,6 +442,7 @@ open_path(ext_reader *r, PyObject *path)
 	return p;
 }
 
+/* fp is ours; on failure it is closed here. */
 static pcap_t *
 open_stream(ext_reader *r, FILE *fp, int may_block)
 {
@@ -510,15 +466,10 @@ open_stream(ext_reader *r, FILE *fp, int may_block)
 	return p;
 }
 
-/* fd is ours; on failure it is closed here. */
 static pcap_t *
 open_fd(ext_reader *r, int fd)
 {
-	FILE *fp;
-
-	if (is_regular(fd))
-		return open_direct(r, fd);
-	fp = fdopen(fd, "rb");
+	FILE *fp = fdopen(fd, "rb");
 
 	if (fp == NULL) {
 		int err = errno;
@@ -563,7 +514,6 @@ open_object(ext_reader *r, PyObject *obj)
 		return NULL;
 	}
 	r->keep = b;
-	r->direct = 1;		/* a memory stream never blocks */
 	return open_stream(r, fp, 0);
 }
 
@@ -603,12 +553,12 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 	r->busy = 0;
 	if (p == NULL) {
 		Py_CLEAR(r->keep);
-		r->direct = 0;
 		return -1;
 	}
 	r->p = p;
 	r->opened = 1;
 	r->prefetch = source_never_blocks(p);
+	r->direct = r->prefetch && direct_mode_ok(r);
 	r->linktype = pcap_datalink(p);
 	r->snaplen = pcap_snapshot(p);
 	r->swapped = pcap_is_swapped(p);
@@ -632,7 +582,6 @@ reader_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 		return NULL;
 	r->module = Py_NewRef(module);
 	r->st = PyModule_GetState(module);
-	r->fd = -1;
 	return (PyObject *)r;
 }
 
@@ -717,6 +666,66 @@ reader_iternext(PyObject *self)
 	return reader_next_slow(r);
 }
 
+/*
+ * read() in direct mode: up to `want` packets (want > 0), staged ones left
+ * by read_buffer() first.  They are gathered DIRECT_BATCH at a time and
+ * the list is made at its final size, not grown packet by packet.
+ */
+static PyObject *
+read_direct(ext_reader *r, Py_ssize_t want)
+{
+	PyObject *items[DIRECT_BATCH], *list = NULL;
+	Py_ssize_t got = 0, k, i;
+	int rc = 1;
+
+	while (rc == 1 && got < want) {
+		for (k = 0; k < DIRECT_BATCH && got + k < want; k++) {
+			if (stage_ready(r)) {
+				items[k] = reader_take(r);
+				rc = items[k] != NULL ? 1 : -1;
+			} else if (r->pend_code) {
+				rc = -2;
+			} else {
+				rc = direct_fetch(r, &items[k]);
+			}
+			if (rc != 1)
+				break;
+		}
+		if (rc == -1 || (rc == -2 && got + k == 0)) {
+			/* nothing to hand out: raise now (else next call) */
+			while (k > 0)
+				Py_DECREF(items[--k]);
+			Py_XDECREF(list);
+			return rc == -1 ? NULL : reader_raise_pending(r);
+		}
+		i = 0;
+		if (list == NULL) {
+			list = PyList_New(k);
+			if (list == NULL)
+				goto fail_items;
+			for (i = 0; i < k; i++)
+				PyList_SET_ITEM(list, i, items[i]);
+		} else {
+			for (i = 0; i < k; i++) {
+				if (PyList_Append(list, items[i]) < 0) {
+					Py_DECREF(list);
+					list = NULL;
+					goto fail_items;
+				}
+				Py_DECREF(items[i]);
+			}
+		}
+		got += k;
+	}
+	return list != NULL ? list : PyList_New(0);
+
+fail_items:
+	/* items[i:k] are still ours (those before went into the list) */
+	while (k > i)
+		Py_DECREF(items[--k]);
+	return NULL;
+}
+
 /* read(n=-1) */
 static PyObject *
 reader_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
@@ -738,30 +747,12 @@ reader_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 	}
 	if (reader_check(r) < 0)
 		return NULL;
-	if (r->direct && n < 0)
-		n = DIRECT_BATCH;	/* what "a batch" is in direct mode */
+	if (r->direct)		/* a batch: DIRECT_BATCH packets */
+		return read_direct(r, n < 0 ? DIRECT_BATCH : n);
 	list = PyList_New(0);
 	if (list == NULL)
 		return NULL;
 	while (n < 0 || got < n) {
-		if (!stage_ready(r) && r->direct) {
-			if (r->pend_code) {
-				if (got > 0)
-					break;	/* raised by the next call */
-				Py_DECREF(list);
-				return reader_raise_pending(r);
-			}
-			rc = direct_fetch(r, &pkt);
-			if (rc == 0)
-				break;
-			if (rc == -2)
-				continue;	/* the pending error, above */
-			if (rc < 0) {
-				Py_DECREF(list);
-				return NULL;
-			}
-			goto append;
-		}
 		if (!stage_ready(r)) {
 			if (n < 0 && got > 0)
 				break;	/* one batch is what read() promises */
@@ -777,7 +768,6 @@ reader_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 			continue;
 		}
 		pkt = reader_take(r);
-append:
 		if (pkt == NULL || PyList_Append(list, pkt) < 0) {
 			Py_XDECREF(pkt);
 			Py_DECREF(list);

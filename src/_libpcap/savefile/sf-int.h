@@ -31,6 +31,9 @@ struct sf_buf {
 	size_t end;		/* one past the last byte read */
 	size_t chunk;		/* 0: read only what is asked (pipes), else
 				   the size of each read-ahead */
+	void (*leave)(void *);	/* around each fread (sf_set_block_hooks) */
+	void (*enter)(void *);
+	void *hook_arg;
 };
 
 INTERNAL int sf_buf_init(struct sf_buf *b, FILE *fp, char *errbuf);
