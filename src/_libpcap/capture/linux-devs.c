@@ -24,19 +24,6 @@
 
 #include "linux-int.h"
 
-#ifndef ARPHRD_IEEE802154_MONITOR
-#define ARPHRD_IEEE802154_MONITOR 805
-#endif
-#ifndef ARPHRD_6LOWPAN
-#define ARPHRD_6LOWPAN 825
-#endif
-#ifndef ARPHRD_IEEE80211_RADIOTAP
-#define ARPHRD_IEEE80211_RADIOTAP 803
-#endif
-#ifndef ARPHRD_IEEE802154
-#define ARPHRD_IEEE802154 804
-#endif
-
 #define ANY_DESCRIPTION "Pseudo-device that captures on all interfaces"
 
 /*

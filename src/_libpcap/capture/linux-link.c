@@ -12,30 +12,6 @@
 
 #include "linux-int.h"
 
-/* ARPHRD_ values older C libraries may lack. */
-#ifndef ARPHRD_CAN
-#define ARPHRD_CAN 280
-#endif
-#ifndef ARPHRD_IEEE802_TR
-#define ARPHRD_IEEE802_TR 800
-#endif
-#ifndef ARPHRD_IEEE80211_RADIOTAP
-#define ARPHRD_IEEE80211_RADIOTAP 803
-#endif
-#ifndef ARPHRD_IEEE802154
-#define ARPHRD_IEEE802154 804
-#endif
-#ifndef ARPHRD_NETLINK
-#define ARPHRD_NETLINK 824
-#endif
-#ifndef ARPHRD_VSOCKMON
-#define ARPHRD_VSOCKMON 826
-#endif
-#ifndef ARPHRD_LAPD
-#define ARPHRD_LAPD 8445
-#endif
-#define ARPHRD_IP_OVER_FC_RFC4338 18	/* no ARPHRD_ name in Linux */
-
 int
 lnx_arphrd_to_dlt(int arptype, const char *device, int cooked_ok)
 {

@@ -42,10 +42,6 @@
 #include "linux-int.h"
 #include "../bpf/vm.h"
 
-#ifndef ARPHRD_CAN
-#define ARPHRD_CAN 280
-#endif
-
 /* Space the kernel puts before a block's first packet (no private area). */
 #define BLOCK_HDR_ROOM	((unsigned)((sizeof(struct tpacket_block_desc) + 7) & ~7u))
 /* Offset of the frame's sockaddr_ll and where its link header may start. */
