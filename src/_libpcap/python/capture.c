@@ -1252,10 +1252,7 @@ static PyStructSequence_Desc stats_desc = {
 int
 ext_capture_init_type(PyObject *module, ext_state *st)
 {
-	st->CaptureType = (PyTypeObject *)PyType_FromModuleAndSpec(
-		module, &capture_spec, NULL);
-	if (st->CaptureType == NULL ||
-	    PyModule_AddType(module, st->CaptureType) < 0)
+	if (ext_add_type(module, &capture_spec, &st->CaptureType) < 0)
 		return -1;
 	st->CaptureStatsType = PyStructSequence_NewType(&stats_desc);
 	if (st->CaptureStatsType == NULL ||

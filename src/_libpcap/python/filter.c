@@ -1094,9 +1094,5 @@ static PyType_Spec filter_spec = {
 int
 ext_filter_init_type(PyObject *module, ext_state *st)
 {
-	st->FilterType = (PyTypeObject *)PyType_FromModuleAndSpec(
-		module, &filter_spec, NULL);
-	if (st->FilterType == NULL)
-		return -1;
-	return PyModule_AddType(module, st->FilterType);
+	return ext_add_type(module, &filter_spec, &st->FilterType);
 }

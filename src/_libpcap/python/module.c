@@ -53,6 +53,15 @@ ext_exc_clear(ext_saved_exc *s)
 
 /* ---- state ------------------------------------------------------------ */
 
+int
+ext_add_type(PyObject *module, PyType_Spec *spec, PyTypeObject **slot)
+{
+	*slot = (PyTypeObject *)PyType_FromModuleAndSpec(module, spec, NULL);
+	if (*slot == NULL)
+		return -1;
+	return PyModule_AddType(module, *slot);
+}
+
 PyObject *
 ext_module_from_type(PyTypeObject *tp)
 {

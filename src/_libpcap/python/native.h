@@ -92,6 +92,9 @@ extern struct PyModuleDef ext_module_def;
 
 /* The module that defined tp (or a base of tp), borrowed; NULL + error. */
 PyObject *ext_module_from_type(PyTypeObject *tp);
+/* Create a heap type from spec for module, store it in *slot and add it to
+   the module under its name; -1 with an exception set on failure. */
+int ext_add_type(PyObject *module, PyType_Spec *spec, PyTypeObject **slot);
 
 /* ---- Packet (packet.c) ------------------------------------------------ */
 

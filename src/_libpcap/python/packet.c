@@ -343,9 +343,5 @@ static PyType_Spec packet_spec = {
 int
 ext_packet_init_type(PyObject *module, ext_state *st)
 {
-	st->PacketType = (PyTypeObject *)PyType_FromModuleAndSpec(
-		module, &packet_spec, NULL);
-	if (st->PacketType == NULL)
-		return -1;
-	return PyModule_AddType(module, st->PacketType);
+	return ext_add_type(module, &packet_spec, &st->PacketType);
 }

@@ -1110,9 +1110,5 @@ static PyType_Spec reader_spec = {
 int
 ext_reader_init_type(PyObject *module, ext_state *st)
 {
-	st->ReaderType = (PyTypeObject *)PyType_FromModuleAndSpec(
-		module, &reader_spec, NULL);
-	if (st->ReaderType == NULL)
-		return -1;
-	return PyModule_AddType(module, st->ReaderType);
+	return ext_add_type(module, &reader_spec, &st->ReaderType);
 }

@@ -914,9 +914,5 @@ static PyType_Spec writer_spec = {
 int
 ext_writer_init_type(PyObject *module, ext_state *st)
 {
-	st->WriterType = (PyTypeObject *)PyType_FromModuleAndSpec(
-		module, &writer_spec, NULL);
-	if (st->WriterType == NULL)
-		return -1;
-	return PyModule_AddType(module, st->WriterType);
+	return ext_add_type(module, &writer_spec, &st->WriterType);
 }
