@@ -159,22 +159,10 @@ set_kernel_filter(pcap_t *p, struct bpf_insn *insns, unsigned len)
 	return attach(p->fd, insns, len) == 0 ? 0 : -1;
 }
 
-void
-lnx_filter_free(pcap_t *p)
-{
-	struct lnx_priv *lp = lnx_priv(p);
-
-	if (lp != NULL && lp->uprog != NULL) {
-		vm_prog_free(lp->uprog);
-		lp->uprog = NULL;
-	}
-}
-
 int
 lnx_setfilter(pcap_t *p, struct bpf_program *prog)
 {
 	struct lnx_priv *lp = lnx_priv(p);
-	struct vm_prog *uprog;
 	struct bpf_insn *kcopy = NULL;
 	int in_kernel = 0, rc, cooked = 0;
 	unsigned len;
@@ -183,20 +171,12 @@ lnx_setfilter(pcap_t *p, struct bpf_program *prog)
 		core_fmt(p->errbuf, "setfilter: No filter specified");
 		return PCAP_ERROR;
 	}
+	/* The core keeps the userland copy, validated and predecoded once
+	   (p->fprog); the ring runs it when the kernel cannot. */
 	rc = core_install_userland_filter(p, prog);
 	if (rc != 0)
 		return rc;
 	len = p->fcode.bf_len;
-	uprog = vm_prog_new(p->fcode.bf_insns, len);
-	if (uprog == NULL) {
-		if (errno == ENOMEM)
-			core_fmt_errno(p->errbuf, errno, "malloc");
-		else
-			core_fmt(p->errbuf, "BPF program is not valid");
-		return PCAP_ERROR;
-	}
-	lnx_filter_free(p);
-	lp->uprog = uprog;
 	lp->filter_in_userland = 1;
 	lp->blocks_to_filter = 0;
 

@@ -99,9 +99,8 @@ struct lnx_priv {
 	unsigned kernel_cap;		/* bytes the kernel copies per packet */
 
 	/* Filtering. */
-	int filter_in_userland;		/* run fcode on each packet */
+	int filter_in_userland;		/* run p->fprog on each packet */
 	unsigned blocks_to_filter;	/* old-filter blocks still in the ring */
-	struct vm_prog *uprog;		/* predecoded p->fcode */
 	int kernel_filter;		/* a user program is in the kernel */
 };
 
@@ -174,7 +173,6 @@ INTERNAL int lnx_attach_default_filter(pcap_t *p);
  */
 INTERNAL int lnx_kernel_program(struct bpf_insn *insns, unsigned len,
 				int cooked, unsigned cap);
-INTERNAL void lnx_filter_free(pcap_t *p);
 
 /* ---- linux-tstamp.c --------------------------------------------------- */
 /* Fill p->tstamp_type_list for the device, as libpcap's pcap_create does. */

@@ -572,14 +572,14 @@ deliver(pcap_t *p, const struct read_ctx *c, unsigned char *frame,
 
 	vlan_valid = h->hv1.tp_vlan_tci != 0 ||
 	    (h->tp_status & TP_STATUS_VLAN_VALID);
-	if (lp->filter_in_userland && lp->uprog != NULL) {
+	if (lp->filter_in_userland && p->fprog != NULL) {
 		/* The filter sees the packet before the tag goes back in,
 		   with the tag as auxiliary data, as libpcap's does. */
 		struct vm_aux_data aux;
 
 		aux.vlan_tag = h->hv1.tp_vlan_tci & 0x0fff;
 		aux.vlan_tag_present = vlan_valid ? 1 : 0;
-		if (vm_prog_run_aux(lp->uprog, bp, h->tp_len, snaplen, &aux) == 0)
+		if (vm_prog_run_aux(p->fprog, bp, h->tp_len, snaplen, &aux) == 0)
 			return 0;
 	}
 	if (!direction_ok(p, lp, sll))

@@ -116,7 +116,6 @@ release(pcap_t *p)
 
 	if (lp != NULL) {
 		lnx_ring_destroy(p);
-		lnx_filter_free(p);
 		if (lp->breakfd >= 0)
 			close(lp->breakfd);
 		reset_priv(lp);
