@@ -538,3 +538,16 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Any:
         if any(s in reason for s in _CI_FORBIDDEN_SKIPS):
             report.outcome = "failed"
             report.longrepr = f"skipped in CI for a missing prerequisite: {reason}"
+
+
+@pytest.fixture
+def ns() -> Any:
+    """A fresh network namespace for a live test (see tests/netns.py); the
+    test is skipped, with the reason, where namespaces cannot be made."""
+    import netns
+
+    reason = netns.skip_reason()
+    if reason:
+        pytest.skip(reason)
+    with netns.Netns() as space:
+        yield space

@@ -76,15 +76,6 @@ def pkg() -> Path:
     return path
 
 
-@pytest.fixture
-def ns() -> Iterator[netns.Netns]:
-    reason = netns.skip_reason()
-    if reason:
-        pytest.skip(reason)
-    with netns.Netns() as space:
-        yield space
-
-
 def cli_env(pkg: Path) -> dict:
     env = python_env()  # keeps the sanitizer run's LD_PRELOAD
     env["PYTHONPATH"] = str(pkg.parent)

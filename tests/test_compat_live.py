@@ -33,15 +33,6 @@ from libpcap._platform import sockaddr_in
 GENEROUS = 2.0
 
 
-@pytest.fixture
-def ns() -> Iterator[netns.Netns]:
-    reason = netns.skip_reason()
-    if reason:
-        pytest.skip(reason)
-    with netns.Netns() as space:
-        yield space
-
-
 def errbuf() -> Any:
     return ct.create_string_buffer(pcap.PCAP_ERRBUF_SIZE)
 

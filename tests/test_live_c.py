@@ -105,15 +105,6 @@ def ours(bins: Dict[str, Optional[Path]]) -> Path:
     return bins["ours"]
 
 
-@pytest.fixture
-def ns() -> Any:
-    reason = netns.skip_reason()
-    if reason:
-        pytest.skip(reason)
-    with netns.Netns() as n:
-        yield n
-
-
 # --------------------------------------------------------------------------
 # Frames
 

@@ -49,15 +49,6 @@ GENEROUS = 2.0
 DLT_EN10MB, DLT_DOCSIS, DLT_LINUX_SLL, DLT_LINUX_SLL2 = 1, 143, 113, 276
 
 
-@pytest.fixture
-def ns() -> Iterator[netns.Netns]:
-    reason = netns.skip_reason()
-    if reason:
-        pytest.skip(reason)
-    with netns.Netns() as space:
-        yield space
-
-
 def open_cap(space: netns.Netns, dev: str, **opts: Any) -> Capture:
     with inside(space):
         return Capture(dev, **opts)
