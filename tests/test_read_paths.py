@@ -35,7 +35,7 @@ import sys
 import textwrap
 import threading
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import pytest
 
@@ -45,6 +45,8 @@ if not hasattr(libpcap, "Reader"):  # pragma: no cover
     pytest.skip("the native API is not built", allow_module_level=True)
 
 from libpcap import Filter, PcapFileError, Reader
+
+from conftest import TESTS, compile_c
 
 PKG_PARENT = str(Path(libpcap.__file__).resolve().parent.parent)
 CHILD_TIMEOUT = 120
@@ -388,8 +390,8 @@ def test_a_growing_file_yields_what_was_appended(tmp_path: Path, fmt: str, patte
 # --------------------------------------------------------------------------- truncated while read
 
 
-def run_child(code: str, *args: str) -> str:
-    env = dict(os.environ)
+def run_child(code: str, *args: str, env: Optional[Dict[str, str]] = None) -> str:
+    env = {**os.environ, **(env or {})}
     env["PYTHONPATH"] = PKG_PARENT + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args],
                           capture_output=True, text=True, timeout=CHILD_TIMEOUT, env=env)
@@ -492,48 +494,68 @@ def test_a_file_truncated_while_read_ends_cleanly(tmp_path: Path, fmt: str) -> N
 
 
 GIL_CHILD = r"""
-import os, struct, sys, threading
+import os, sys, threading
 from libpcap import Reader
 
 path = sys.argv[1]
-# No forced switches: another thread can only run when the reader lets go
-# of the GIL by itself, i.e. in the core's reads.
-sys.setswitchinterval(1000)
-state = {"i": 0, "ran_at": None, "busy": []}
-go = threading.Event()
-r = Reader(path)
+entered_r, entered_w = os.pipe()
+open_r, open_w = os.pipe()
+# Every fread() on the capture now waits until this process's other thread
+# opens the gate (tests/shims/gated_fread.c), which it can only do if the
+# reading thread released the GIL around the read.
+os.environ.update(GATE_INO=str(os.stat(path).st_ino),
+                  GATE_ENTERED=str(entered_w), GATE_OPEN=str(open_r))
+r = None
+opens = reads = 0
+refused = []
 
-def other():
-    go.wait()
-    # This runs while the reader's thread is inside a core read.
-    state["ran_at"] = state["i"]
-    for call in (r.read, r.read_buffer, r.close, lambda: next(iter(r))):
-        try:
-            call()
-        except RuntimeError as e:
-            state["busy"].append(str(e))
+def gatekeeper():
+    global opens, reads
+    while os.read(entered_r, 1):
+        if r is None:
+            opens += 1              # Reader() is still opening the file
+        else:
+            reads += 1
+            # The reading thread is inside the core: every call on the
+            # Reader is refused, and none of them disturbs the read.
+            for call in (lambda: r.set_filter(None), r.read, r.read_buffer,
+                         r.close, lambda: next(iter(r))):
+                try:
+                    call()
+                except RuntimeError as e:
+                    refused.append(str(e))
+        os.write(open_w, b"g")
 
-t = threading.Thread(target=other)
+t = threading.Thread(target=gatekeeper)
 t.start()
-go.set()
-total = 0
-for p in r:
-    state["i"] += 1
-    total += 1
+r = Reader(path)
+packets = list(r)
+os.environ["GATE_INO"] = "-1"
+os.close(entered_w)
 t.join()
 r.close()
-print(state["ran_at"], total, len(state["busy"]), state["busy"][:1])
+print(len(packets), opens, reads, len(refused), refused[:1])
 """
 
 
-def test_direct_mode_releases_the_gil_while_the_core_reads(tmp_path: Path) -> None:
+def test_direct_mode_releases_the_gil_while_the_core_reads(tmp_path: Path,
+                                                             build_dir: Path) -> None:
+    shim = build_dir / "gated_fread.so"
+    if not shim.exists():
+        compile_c([TESTS / "shims" / "gated_fread.c"], shim, ["-shared", "-fPIC"], ["-ldl"])
     blob, want = capture("pcap-us", n=4000, seed=5)
     path = tmp_path / "big.pcap"
     path.write_bytes(blob)
-    ran_at, total, nbusy, first = run_child(GIL_CHILD, str(path)).split(maxsplit=3)
+    # The shim goes after a sanitizer runtime the run may preload (which
+    # must come first).
+    preload = ":".join(filter(None, [os.environ.get("LD_PRELOAD"), str(shim)]))
+    out = run_child(GIL_CHILD, str(path), env={"LD_PRELOAD": preload})
+    total, opens, reads, nrefused, first = out.split(maxsplit=4)
     assert int(total) == len(want)
-    # The other thread ran long before the end: at the first read-ahead.
-    assert int(ran_at) < len(want) // 2, (ran_at, total)
-    # ...and every call it made on the busy Reader was refused.
-    assert int(nbusy) == 4, first
+    # The capture is read in read-ahead chunks; every one of them went
+    # through the gate, i.e. the GIL was free during each read.
+    chunks = -(-len(blob) // (256 * 1024))
+    assert int(opens) >= 1 and int(opens) + int(reads) >= chunks, out
+    # ...and every call the other thread made meanwhile was refused.
+    assert int(nrefused) == 5 * int(reads), out
     assert "in use" in first or "another thread" in first, first
