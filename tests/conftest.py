@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import pytest
@@ -105,6 +106,37 @@ def package_dir() -> Optional[Path]:
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(list(spec.submodule_search_locations)[0]).resolve()
+
+
+def package_with(attr: str) -> Path:
+    """The package under test, for tests that run it as a program: skip
+    unless it is importable with ``libpcap.<attr>`` (its native API)."""
+    path = package_dir()
+    if path is None:
+        pytest.skip("the libpcap package is not importable")
+    try:
+        import libpcap
+        getattr(libpcap, attr)
+    except (ImportError, OSError, AttributeError) as exc:
+        pytest.skip(f"the native API is not available (libpcap.{attr}): {exc}")
+    return path
+
+
+def load_source(name: str, path: Path) -> ModuleType:
+    """Import a Python file that is not part of a package (tools/*.py), once."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def make_sample() -> ModuleType:
+    """tools/make_sample.py: the frame builders of the shipped sample."""
+    return load_source("_make_sample_for_tests", REPO / "tools" / "make_sample.py")
 
 
 def env_flags(name: str) -> List[str]:

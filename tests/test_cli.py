@@ -10,7 +10,6 @@ native API and compared packet by packet.  Where tcpdump is installed, its
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import os
 import re
 import select
@@ -22,40 +21,22 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
 from typing import List, Optional, Sequence, Tuple
 
 import pytest
 
-from conftest import REPO, package_dir, python_env
+from conftest import make_sample, package_with, python_env
 
 TIMEOUT = 120
 
 
-def _load_make_sample() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_make_sample_for_cli_tests", REPO / "tools" / "make_sample.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-m = _load_make_sample()
+m = make_sample()
 
 
 @pytest.fixture(scope="module")
 def pkg() -> Path:
     """The package under test, importable with its native API."""
-    path = package_dir()
-    if path is None:
-        pytest.skip("the libpcap package is not importable")
-    try:
-        import libpcap
-        libpcap.Reader
-    except (ImportError, OSError, AttributeError) as exc:
-        pytest.skip("the native API is not available: %s" % exc)
-    return path
+    return package_with("Reader")
 
 
 def cli_env(pkg: Path, tz: str = "UTC") -> dict:

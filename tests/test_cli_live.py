@@ -16,7 +16,6 @@ impossible.  Every subprocess has a timeout; timing bounds are generous.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import io
 import os
 import re
@@ -28,13 +27,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from types import ModuleType
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 import pytest
 
 import netns
-from conftest import REPO, package_dir, python_env
+from conftest import make_sample, package_with, python_env
 
 TIMEOUT = 60            # any one subprocess
 WAIT = 20               # for a line we expect
@@ -47,16 +45,7 @@ IP6_A, IP6_B = "2001:db8:77::1", "2001:db8:77::2"
 OTHER_BACKENDS = re.compile(r"^(bluetooth|nflog|nfqueue|dbus-|usbmon|rdma|dpdk|snf)")
 
 
-def _load_make_sample() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_make_sample_for_cli_live", REPO / "tools" / "make_sample.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-m = _load_make_sample()
+m = make_sample()
 
 
 # ---------------------------------------------------------------------------
@@ -65,15 +54,7 @@ m = _load_make_sample()
 
 @pytest.fixture(scope="module")
 def pkg() -> Path:
-    path = package_dir()
-    if path is None:
-        pytest.skip("the libpcap package is not importable")
-    try:
-        import libpcap
-        libpcap.Capture
-    except (ImportError, OSError, AttributeError) as exc:
-        pytest.skip("the native live API is not available: %s" % exc)
-    return path
+    return package_with("Capture")
 
 
 def cli_env(pkg: Path) -> dict:

@@ -10,27 +10,16 @@ exception.
 """
 from __future__ import annotations
 
-import importlib.util
 import ipaddress
 import random
 import struct
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import List
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+from conftest import REPO, load_source, make_sample
 
 
 def _load_dissect() -> ModuleType:
@@ -39,11 +28,11 @@ def _load_dissect() -> ModuleType:
         return _dissect
     except (ImportError, OSError):
         # The package needs its C core; the dissector alone does not.
-        return _load("_libpcap_dissect_under_test", REPO / "libpcap" / "_dissect.py")
+        return load_source("_libpcap_dissect_under_test", REPO / "libpcap" / "_dissect.py")
 
 
 d = _load_dissect()
-m = _load("_make_sample_for_tests", REPO / "tools" / "make_sample.py")
+m = make_sample()
 summarize = d.summarize
 
 MAC_A, MAC_B = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
