@@ -4,21 +4,25 @@
   prints) back into instructions.  It is a parser of the text, written from
   the listing format alone, so that the golden test can feed the programs of
   shared/conformance/filter/accept.jsonl to our ``bpf_image`` and compare.
+* ``CStdout`` captures what C code (``bpf_dump``) prints on descriptor 1.
 * ``build_ours_runner`` / ``build_oracle`` compile the differential runner of
   tests/oracle/bpf_oracle.c against our BPF engine or the system libpcap
   (the latter in its own binary, without any include directory of ours).
 """
 from __future__ import annotations
 
+import ctypes as ct
 import os
 import pathlib
 import re
 import shlex
 import shutil
 import subprocess
+import sys
+import tempfile
 
 __all__ = ["ROOT", "Insn", "AsmError", "assemble", "programs_text", "conformance_dir",
-           "clean_env", "build_ours_runner", "build_oracle", "have_system_libpcap"]
+           "clean_env", "build_ours_runner", "build_oracle", "have_system_libpcap", "CStdout"]
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BPF_SRC = ROOT / "src" / "_libpcap" / "bpf"
@@ -199,3 +203,28 @@ def _compile(cmd: list[str]) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True, env=clean_env())
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)}\n{proc.stdout}{proc.stderr}")
+
+
+class CStdout:
+    """What C code writes to file descriptor 1 (bpf_dump prints there),
+    in ``text`` once the block ends; ``libc.puts`` writes a separator."""
+
+    libc = ct.CDLL(None)
+    libc.fflush.argtypes = [ct.c_void_p]
+    libc.puts.argtypes = [ct.c_char_p]
+
+    def __enter__(self) -> "CStdout":
+        sys.stdout.flush()
+        self.libc.fflush(None)
+        self.tmp = tempfile.TemporaryFile()
+        self.saved = os.dup(1)
+        os.dup2(self.tmp.fileno(), 1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.libc.fflush(None)
+        os.dup2(self.saved, 1)
+        os.close(self.saved)
+        self.tmp.seek(0)
+        self.text = self.tmp.read().decode("ascii")
+        self.tmp.close()

@@ -21,14 +21,13 @@ import random
 import shutil
 import struct
 import subprocess
-import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 
 import libpcap as pcap
-from _bpf_tools import build_oracle, clean_env, have_system_libpcap, programs_text
+from _bpf_tools import CStdout, build_oracle, clean_env, have_system_libpcap, programs_text
 
 from libpcap import (BPF_A, BPF_ABS, BPF_ALU, BPF_AND, BPF_B, BPF_DIV, BPF_H, BPF_IMM,
                      BPF_IND, BPF_JEQ, BPF_JGT, BPF_JMP, BPF_JSET, BPF_JUMP, BPF_K, BPF_LD,
@@ -462,32 +461,6 @@ def test_bpf_validate_verdicts_match_libpcap(tmp_path: Path) -> None:
             ours.append(pcap.bpf_validate(None, 0))
     assert dict(zip(progs, ours)) == dict(zip(progs, theirs))
     assert 0 < sum(ours) < len(ours)
-
-
-class CStdout:
-    """Capture what C code writes to file descriptor 1."""
-
-    def __init__(self) -> None:
-        self.libc = ct.CDLL(None)
-        self.libc.fflush.argtypes = [ct.c_void_p]
-        self.text = ""
-
-    def __enter__(self) -> "CStdout":
-        import sys
-        sys.stdout.flush()
-        self.libc.fflush(None)
-        self.tmp = tempfile.TemporaryFile()
-        self.saved = os.dup(1)
-        os.dup2(self.tmp.fileno(), 1)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.libc.fflush(None)
-        os.dup2(self.saved, 1)
-        os.close(self.saved)
-        self.tmp.seek(0)
-        self.text = self.tmp.read().decode("ascii")
-        self.tmp.close()
 
 
 # No 0x81 and no operand-less instruction: libpcap 1.10 prints those two

@@ -21,7 +21,6 @@ import pickle
 import random
 import struct
 import sys
-import tempfile
 import threading
 import tracemalloc
 from pathlib import Path
@@ -34,6 +33,8 @@ if not hasattr(libpcap, "Filter"):  # pragma: no cover
     pytest.skip("the native API is not built", allow_module_level=True)
 
 from libpcap import Filter, Packet, PcapError, Reader
+
+from _bpf_tools import CStdout
 
 Insn = Tuple[int, int, int, int]
 
@@ -112,30 +113,6 @@ def c_validate(prog: Sequence[Insn]) -> int:
 def c_filter(arr: Any, data: bytes, wirelen: int) -> int:
     buf = (ct.c_ubyte * max(1, len(data))).from_buffer_copy(data.ljust(1, b"\0"))
     return libpcap.bpf_filter(arr, buf, wirelen, len(data))
-
-
-class CStdout:
-    """What C code writes to file descriptor 1 (bpf_dump prints there)."""
-
-    libc = ct.CDLL(None)
-    libc.fflush.argtypes = [ct.c_void_p]
-    libc.puts.argtypes = [ct.c_char_p]
-
-    def __enter__(self) -> "CStdout":
-        sys.stdout.flush()
-        self.libc.fflush(None)
-        self.tmp = tempfile.TemporaryFile()
-        self.saved = os.dup(1)
-        os.dup2(self.tmp.fileno(), 1)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.libc.fflush(None)
-        os.dup2(self.saved, 1)
-        os.close(self.saved)
-        self.tmp.seek(0)
-        self.text = self.tmp.read().decode("ascii")
-        self.tmp.close()
 
 
 def c_dumps(programs: Sequence[Sequence[Insn]], option: int) -> List[str]:
