@@ -99,7 +99,6 @@ add_dev(pcap_if_t **list, const char *name, bpf_u_int32 flags,
 static int
 more_flags(const char *name, bpf_u_int32 *flags, char *errbuf)
 {
-	struct ifreq ifr;
 	struct ethtool_value ev;
 	int fd, type;
 
@@ -133,12 +132,9 @@ more_flags(const char *name, bpf_u_int32 *flags, char *errbuf)
 			break;
 		}
 	}
-	memset(&ifr, 0, sizeof ifr);
-	strncpy(ifr.ifr_name, name, sizeof ifr.ifr_name - 1);
 	memset(&ev, 0, sizeof ev);
 	ev.cmd = ETHTOOL_GLINK;
-	ifr.ifr_data = (void *)&ev;
-	if (ioctl(fd, SIOCETHTOOL, &ifr) == -1) {
+	if (lnx_ethtool(fd, name, &ev) == -1) {
 		int err = errno;
 
 		close(fd);
@@ -415,9 +411,8 @@ pcap_lookupnet(const char *device, bpf_u_int32 *netp, bpf_u_int32 *maskp,
 		core_fmt_errno(errbuf, errno, "socket");
 		return PCAP_ERROR;
 	}
-	memset(&ifr, 0, sizeof ifr);
+	lnx_ifr_init(&ifr, device);
 	ifr.ifr_addr.sa_family = AF_INET;
-	strncpy(ifr.ifr_name, device, sizeof ifr.ifr_name - 1);
 	if (ioctl(fd, SIOCGIFADDR, &ifr) < 0) {
 		if (errno == EADDRNOTAVAIL)
 			core_fmt(errbuf, "%s: no IPv4 address assigned", device);
@@ -427,9 +422,8 @@ pcap_lookupnet(const char *device, bpf_u_int32 *netp, bpf_u_int32 *maskp,
 		return PCAP_ERROR;
 	}
 	*netp = sin4->sin_addr.s_addr;
-	memset(&ifr, 0, sizeof ifr);
+	lnx_ifr_init(&ifr, device);
 	ifr.ifr_addr.sa_family = AF_INET;
-	strncpy(ifr.ifr_name, device, sizeof ifr.ifr_name - 1);
 	if (ioctl(fd, SIOCGIFNETMASK, &ifr) < 0) {
 		core_fmt_errno(errbuf, errno, "SIOCGIFNETMASK: %s", device);
 		close(fd);

@@ -47,11 +47,21 @@ lnx_ioctl_socket(void)
 	return socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 }
 
-static void
-ifr_init(struct ifreq *ifr, const char *device)
+void
+lnx_ifr_init(struct ifreq *ifr, const char *device)
 {
 	memset(ifr, 0, sizeof *ifr);
 	strncpy(ifr->ifr_name, device, sizeof ifr->ifr_name - 1);
+}
+
+int
+lnx_ethtool(int fd, const char *device, void *cmd)
+{
+	struct ifreq ifr;
+
+	lnx_ifr_init(&ifr, device);
+	ifr.ifr_data = cmd;
+	return ioctl(fd, SIOCETHTOOL, &ifr);
 }
 
 int
@@ -59,7 +69,7 @@ lnx_if_index(int fd, const char *device, char *ebuf)
 {
 	struct ifreq ifr;
 
-	ifr_init(&ifr, device);
+	lnx_ifr_init(&ifr, device);
 	if (ioctl(fd, SIOCGIFINDEX, &ifr) == -1) {
 		core_fmt_errno(ebuf, errno, "SIOCGIFINDEX");
 		return -1;
@@ -72,7 +82,7 @@ lnx_if_arptype(int fd, const char *device, char *ebuf)
 {
 	struct ifreq ifr;
 
-	ifr_init(&ifr, device);
+	lnx_ifr_init(&ifr, device);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == -1) {
 		if (errno == ENODEV) {
 			/* Nothing to add to "No such device exists". */
@@ -90,7 +100,7 @@ lnx_if_mtu(int fd, const char *device, char *ebuf)
 {
 	struct ifreq ifr;
 
-	ifr_init(&ifr, device);
+	lnx_ifr_init(&ifr, device);
 	if (ioctl(fd, SIOCGIFMTU, &ifr) == -1) {
 		core_fmt_errno(ebuf, errno, "SIOCGIFMTU");
 		return -1;
@@ -103,14 +113,11 @@ static int
 ethtool_flag(int fd, const char *device, unsigned cmd, const char *name,
     int eperm_ok, char *ebuf)
 {
-	struct ifreq ifr;
 	struct ethtool_value ev;
 
-	ifr_init(&ifr, device);
 	memset(&ev, 0, sizeof ev);
 	ev.cmd = cmd;
-	ifr.ifr_data = (void *)&ev;
-	if (ioctl(fd, SIOCETHTOOL, &ifr) == -1) {
+	if (lnx_ethtool(fd, device, &ev) == -1) {
 		/* Old kernels refuse ETHTOOL_GUFO with EPERM, not EOPNOTSUPP. */
 		if (errno == EOPNOTSUPP || errno == EINVAL ||
 		    (errno == EPERM && eperm_ok))

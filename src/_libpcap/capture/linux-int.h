@@ -184,6 +184,12 @@ INTERNAL int lnx_tstamp_activate(pcap_t *p);
 /* ---- linux-iface.c ---------------------------------------------------- */
 /* A socket good for interface ioctls, or -1 (errno set). */
 INTERNAL int lnx_ioctl_socket(void);
+struct ifreq;
+/* A zeroed request naming device (cut to IFNAMSIZ - 1). */
+INTERNAL void lnx_ifr_init(struct ifreq *ifr, const char *device);
+/* SIOCETHTOOL on device with cmd (an ethtool_* structure, its cmd set):
+   the ioctl's result, errno set on -1. */
+INTERNAL int lnx_ethtool(int fd, const char *device, void *cmd);
 /* Interface index, or -1 with "SIOCGIFINDEX: ..." in ebuf. */
 INTERNAL int lnx_if_index(int fd, const char *device, char *ebuf);
 /* ARPHRD_ type, or PCAP_ERROR_NO_SUCH_DEVICE / PCAP_ERROR (ebuf). */

@@ -351,8 +351,7 @@ check_netdown(pcap_t *p)
 		core_fmt(p->errbuf, "The interface disappeared");
 		return PCAP_ERROR;
 	}
-	memset(&ifr, 0, sizeof ifr);
-	strncpy(ifr.ifr_name, p->opt.device, sizeof ifr.ifr_name - 1);
+	lnx_ifr_init(&ifr, p->opt.device);
 	if (ioctl(p->fd, SIOCGIFFLAGS, &ifr) == -1) {
 		if (errno == ENXIO || errno == ENODEV) {
 			core_fmt(p->errbuf, "The interface disappeared");

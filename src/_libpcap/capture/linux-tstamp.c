@@ -55,7 +55,6 @@ void
 lnx_tstamp_types(pcap_t *p, const char *device)
 {
 	struct ethtool_ts_info info;
-	struct ifreq ifr;
 	int fd, err;
 
 	/* Nobody can turn hardware stamping on for every device at once. */
@@ -64,12 +63,9 @@ lnx_tstamp_types(pcap_t *p, const char *device)
 	fd = lnx_ioctl_socket();
 	if (fd < 0)
 		return;
-	memset(&ifr, 0, sizeof ifr);
-	strncpy(ifr.ifr_name, device, sizeof ifr.ifr_name - 1);
 	memset(&info, 0, sizeof info);
 	info.cmd = ETHTOOL_GET_TS_INFO;
-	ifr.ifr_data = (void *)&info;
-	if (ioctl(fd, SIOCETHTOOL, &ifr) == -1) {
+	if (lnx_ethtool(fd, device, &info) == -1) {
 		err = errno;
 		close(fd);
 		/* A driver that cannot say gets offered every type, as
@@ -98,8 +94,7 @@ lnx_tstamp_activate(pcap_t *p)
 	memset(&cfg, 0, sizeof cfg);
 	cfg.tx_type = HWTSTAMP_TX_ON;
 	cfg.rx_filter = HWTSTAMP_FILTER_ALL;
-	memset(&ifr, 0, sizeof ifr);
-	strncpy(ifr.ifr_name, p->opt.device, sizeof ifr.ifr_name - 1);
+	lnx_ifr_init(&ifr, p->opt.device);
 	ifr.ifr_data = (void *)&cfg;
 	if (ioctl(p->fd, SIOCSHWTSTAMP, &ifr) < 0) {
 		switch (errno) {
