@@ -108,6 +108,18 @@ def package_dir() -> Optional[Path]:
     return Path(list(spec.submodule_search_locations)[0]).resolve()
 
 
+def child_env(**extra: str) -> Dict[str, str]:
+    """os.environ for a child Python that must import the very package
+    under test (in place or installed, e.g. the sanitizer run's build): its
+    parent folder goes first on PYTHONPATH.  ``extra`` overrides."""
+    env = dict(os.environ)
+    pkg = package_dir()
+    if pkg is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pkg.parent), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
 def package_with(attr: str) -> Path:
     """The package under test, for tests that run it as a program: skip
     unless it is importable with ``libpcap.<attr>`` (its native API)."""

@@ -24,6 +24,8 @@ if not hasattr(libpcap, "Reader"):  # pragma: no cover
 
 from libpcap import Packet, PcapError, PcapFileError, PcapNotSupported, Reader, Writer
 
+from conftest import child_env
+
 MAGIC_US = 0xA1B2C3D4
 MAGIC_NS = 0xA1B23C4D
 
@@ -623,8 +625,7 @@ def test_writer_dash_is_stdout_and_stays_open():
             "with libpcap.Writer('-', 1, 100) as w:\n"
             "    w.write_bytes(b'xyz', 2_000_000_123_000)\n"
             "print('B')\n")
-    env = dict(os.environ, PYTHONPATH=str(Path(libpcap.__file__).resolve().parent.parent))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=child_env(), timeout=60)
     assert out.returncode == 0, out.stderr
     want = b"A\n" + pcap_bytes([(2000, 123, b"xyz", 3)], snaplen=100) + b"B\n"
     assert out.stdout == want

@@ -30,18 +30,17 @@ import threading
 import time
 import tracemalloc
 import warnings
-from pathlib import Path
-from typing import Any, Iterator, List
+from typing import Any, List
 
 import pytest
 
 import netns
 from _livetools import ETYPE, MAC_A, MAC_B, collect, frame, frames, inside
+from conftest import child_env
 
 import libpcap
 from libpcap import Capture, Filter, PcapError, PcapWarning
 
-REPO = Path(__file__).resolve().parent.parent
 CHILD_TIMEOUT = 60
 # Bounds that only a broken implementation misses (not timings).
 GENEROUS = 2.0
@@ -434,7 +433,7 @@ except KeyboardInterrupt:
 @pytest.mark.parametrize("how", ["iterate", "read"])
 @pytest.mark.parametrize("timeout_ms", [100, 0])
 def test_sigint_in_blocking_read(ns: netns.Netns, how: str, timeout_ms: int) -> None:
-    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = child_env()
     proc = subprocess.Popen(ns.argv([sys.executable, "-c", _SIGINT_CHILD, how,
                                      str(timeout_ms), ns.b]),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -651,7 +650,7 @@ def test_devices(ns: netns.Netns) -> None:
     ns.run(["ip", "link", "set", "lo", "up"])
     ns.run(["ip", "addr", "add", "10.9.8.1/24", "brd", "+", "dev", ns.a])
     ns.run(["ip", "link", "add", "vc0", "type", "veth", "peer", "name", "vd0"])
-    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = child_env()
     proc = subprocess.run(ns.argv([sys.executable, "-c", _DEVICES_CHILD]), env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           timeout=CHILD_TIMEOUT)

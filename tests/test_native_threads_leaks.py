@@ -25,11 +25,10 @@ from pathlib import Path
 
 import pytest
 
-import libpcap
-
 from libpcap import Packet, PcapError, Reader, Writer
 
-PKG_PARENT = str(Path(libpcap.__file__).resolve().parent.parent)
+from conftest import child_env
+
 CHILD_TIMEOUT = 120
 
 
@@ -42,10 +41,8 @@ def pcap_bytes(n: int, size: int = 100, nano: bool = True) -> bytes:
 
 
 def run_child(code: str, tmp_path: Path) -> str:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = PKG_PARENT + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(tmp_path)],
-                          capture_output=True, text=True, timeout=CHILD_TIMEOUT, env=env)
+                          capture_output=True, text=True, timeout=CHILD_TIMEOUT, env=child_env())
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
 

@@ -46,9 +46,8 @@ if not hasattr(libpcap, "Reader"):  # pragma: no cover
 
 from libpcap import Filter, PcapFileError, Reader
 
-from conftest import TESTS, compile_c
+from conftest import TESTS, child_env, compile_c
 
-PKG_PARENT = str(Path(libpcap.__file__).resolve().parent.parent)
 CHILD_TIMEOUT = 120
 
 # (sec, frac, data, wirelen); frac in the file's unit
@@ -391,10 +390,9 @@ def test_a_growing_file_yields_what_was_appended(tmp_path: Path, fmt: str, patte
 
 
 def run_child(code: str, *args: str, env: Optional[Dict[str, str]] = None) -> str:
-    env = {**os.environ, **(env or {})}
-    env["PYTHONPATH"] = PKG_PARENT + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args],
-                          capture_output=True, text=True, timeout=CHILD_TIMEOUT, env=env)
+                          capture_output=True, text=True, timeout=CHILD_TIMEOUT,
+                          env=child_env(**(env or {})))
     # A negative code is a signal (SIGBUS from a mapping of a shrunk file).
     assert proc.returncode == 0, f"child exited with {proc.returncode}\n{proc.stdout}{proc.stderr}"
     return proc.stdout
