@@ -87,16 +87,14 @@ ext_ts_ns_from_pylong(PyObject *o, int64_t *sec, uint32_t *nsec)
 	return 0;
 }
 
-PyObject *
-ext_packet_new(ext_state *st, int64_t sec, uint32_t nsec,
-	       const unsigned char *data, uint32_t caplen, uint32_t wirelen)
+/* A Packet of type around the bytes object b (whose reference it takes,
+   also on failure). */
+static inline PyObject *
+packet_wrap(PyTypeObject *type, PyObject *b, int64_t sec, uint32_t nsec,
+	    uint32_t caplen, uint32_t wirelen)
 {
-	PyObject *b = PyBytes_FromStringAndSize((const char *)data, caplen);
-	ext_packet *pk;
+	ext_packet *pk = PyObject_New(ext_packet, type);
 
-	if (b == NULL)
-		return NULL;
-	pk = PyObject_New(ext_packet, st->PacketType);
 	if (pk == NULL) {
 		Py_DECREF(b);
 		return NULL;
@@ -109,6 +107,17 @@ ext_packet_new(ext_state *st, int64_t sec, uint32_t nsec,
 	return (PyObject *)pk;
 }
 
+PyObject *
+ext_packet_new(ext_state *st, int64_t sec, uint32_t nsec,
+	       const unsigned char *data, uint32_t caplen, uint32_t wirelen)
+{
+	PyObject *b = PyBytes_FromStringAndSize((const char *)data, caplen);
+
+	if (b == NULL)
+		return NULL;
+	return packet_wrap(st->PacketType, b, sec, nsec, caplen, wirelen);
+}
+
 /* Packet(data, ts_ns=0, wirelen=None) */
 static PyObject *
 packet_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
@@ -119,7 +128,6 @@ packet_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 	uint32_t nsec = 0;
 	unsigned long wirelen;
 	Py_ssize_t caplen;
-	ext_packet *pk;
 
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO:Packet", kwlist,
 					 &data_obj, &ts_obj, &wl_obj))
@@ -157,17 +165,8 @@ packet_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 			return NULL;
 		}
 	}
-	pk = PyObject_New(ext_packet, type);
-	if (pk == NULL) {
-		Py_DECREF(b);
-		return NULL;
-	}
-	pk->data = b;
-	pk->sec = sec;
-	pk->nsec = nsec;
-	pk->caplen = (uint32_t)caplen;
-	pk->wirelen = (uint32_t)wirelen;
-	return (PyObject *)pk;
+	return packet_wrap(type, b, sec, nsec, (uint32_t)caplen,
+			   (uint32_t)wirelen);
 }
 
 static void
