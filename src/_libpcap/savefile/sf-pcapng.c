@@ -180,6 +180,26 @@ read_block(pcap_t *p, struct sf_state *st, struct cursor *c, char *errbuf)
 	return 1;
 }
 
+/* An IDB option allowed once and with exactly want bytes of value: mark it
+   seen, or -1 with libpcap's message in errbuf. */
+static int
+idb_option_once(const char *name, unsigned olen, unsigned want, int *seen,
+    char *errbuf)
+{
+	if (olen != want) {
+		core_fmt(errbuf, "Interface Description Block has %s option "
+		    "with length %u != %u", name, olen, want);
+		return -1;
+	}
+	if (*seen) {
+		core_fmt(errbuf, "Interface Description Block has more than "
+		    "one %s option", name);
+		return -1;
+	}
+	*seen = 1;
+	return 0;
+}
+
 /* The IDB options that matter for time stamps; 0 or -1 with errbuf. */
 static int
 idb_options(pcap_t *p, struct cursor *c, struct sf_ng_if *ifc, int *binary,
@@ -212,18 +232,9 @@ idb_options(pcap_t *p, struct cursor *c, struct sf_ng_if *ifc, int *binary,
 			return 0;
 
 		case IF_TSRESOL:
-			if (olen != 1) {
-				core_fmt(errbuf, "Interface Description Block "
-				    "has if_tsresol option with length %u "
-				    "!= 1", olen);
+			if (idb_option_once("if_tsresol", olen, 1, &saw_tsresol,
+			    errbuf) < 0)
 				return -1;
-			}
-			if (saw_tsresol) {
-				core_fmt(errbuf, "Interface Description Block "
-				    "has more than one if_tsresol option");
-				return -1;
-			}
-			saw_tsresol = 1;
 			v = val[0];
 			if (v & 0x80) {
 				/* A negative power of 2. */
@@ -252,18 +263,9 @@ idb_options(pcap_t *p, struct cursor *c, struct sf_ng_if *ifc, int *binary,
 			break;
 
 		case IF_TSOFFSET:
-			if (olen != 8) {
-				core_fmt(errbuf, "Interface Description Block "
-				    "has if_tsoffset option with length %u "
-				    "!= 8", olen);
+			if (idb_option_once("if_tsoffset", olen, 8, &saw_tsoffset,
+			    errbuf) < 0)
 				return -1;
-			}
-			if (saw_tsoffset) {
-				core_fmt(errbuf, "Interface Description Block "
-				    "has more than one if_tsoffset option");
-				return -1;
-			}
-			saw_tsoffset = 1;
 			ifc->tsoffset = (int64_t)sf_ld64(val, sw);
 			break;
 
