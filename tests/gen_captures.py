@@ -21,7 +21,7 @@ import struct
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 __all__ = [
     "Case",
@@ -216,6 +216,14 @@ def pcap_records(e: str, records: List[Rec], kuznetzov: bool = False) -> bytes:
 def pcap_file(e: str, records: List[Rec], **hdr: int) -> bytes:
     kuz = hdr.get("magic") == MAGIC_KUZNETZOV
     return pcap_header(e, **hdr) + pcap_records(e, records, kuz)
+
+
+def pcap_bytes(records: Iterable[Tuple[int, int, bytes, int]], *, order: str = "<",
+               nano: bool = False, **hdr: int) -> bytes:
+    """A classic pcap file of plain (sec, frac, data, wirelen) records, each
+    captured whole; ``hdr`` as pcap_header takes it (snaplen, linktype)."""
+    return pcap_file(order, [rec(s, f, d, w) for s, f, d, w in records],
+                     magic=MAGIC_NSEC if nano else MAGIC_USEC, **hdr)
 
 
 def sample_records(seed: str, nano: bool = False) -> List[Rec]:

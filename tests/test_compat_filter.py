@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 import pytest
 
+import gen_captures as gen
 import libpcap as pcap
 from _bpf_tools import CStdout, build_oracle, clean_env, have_system_libpcap, programs_text
 
@@ -160,10 +161,8 @@ PACKETS = make_packets(7, 600)
 
 
 def pcap_file(packets: list[tuple[int, bytes, int]]) -> bytes:
-    out = [struct.pack("=IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
-    for idx, data, wirelen in packets:
-        out.append(struct.pack("=IIII", 1_700_000_000 + idx, idx, len(data), wirelen) + data)
-    return b"".join(out)
+    return gen.pcap_bytes([(1_700_000_000 + idx, idx, data, wirelen) for idx, data, wirelen in packets],
+                          order="=")
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from typing import Any, Iterator
 
 import pytest
 
+import gen_captures as gen
 import libpcap as pcap
 
 # ---------------------------------------------------------------------------
@@ -70,11 +71,7 @@ SNAPLEN = 65535
 def pcap_file(packets: list[tuple[int, int, bytes, int]], *, linktype: int = 1,
               snaplen: int = SNAPLEN, nano: bool = False, order: str = "=") -> bytes:
     """A classic pcap file (microsecond or nanosecond magic) in byte order *order*."""
-    magic = 0xA1B23C4D if nano else 0xA1B2C3D4
-    out = [struct.pack(order + "IHHiIII", magic, 2, 4, 0, 0, snaplen, linktype)]
-    for sec, frac, data, wirelen in packets:
-        out.append(struct.pack(order + "IIII", sec, frac, len(data), wirelen) + data)
-    return b"".join(out)
+    return gen.pcap_bytes(packets, order=order, nano=nano, snaplen=snaplen, linktype=linktype)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ if not hasattr(libpcap, "Reader"):  # pragma: no cover
 
 from libpcap import Packet, PcapError, PcapFileError, PcapNotSupported, Reader, Writer
 
+import gen_captures as gen
 from conftest import child_env
 
 MAGIC_US = 0xA1B2C3D4
@@ -35,12 +36,8 @@ Rec = Tuple[int, int, bytes, int]
 
 def pcap_bytes(records: Sequence[Rec], *, nano: bool = False, big: bool = False,
                linktype: int = 1, snaplen: int = 65535) -> bytes:
-    e = ">" if big else "<"
-    out = [struct.pack(e + "IHHiIII", MAGIC_NS if nano else MAGIC_US, 2, 4, 0, 0,
-                       snaplen, linktype)]
-    for sec, frac, data, wirelen in records:
-        out.append(struct.pack(e + "IIII", sec, frac, len(data), wirelen) + data)
-    return b"".join(out)
+    return gen.pcap_bytes(records, order=">" if big else "<", nano=nano,
+                          linktype=linktype, snaplen=snaplen)
 
 
 def sample_records(n: int = 20, nano: bool = False) -> List[Rec]:
@@ -64,21 +61,9 @@ def as_tuples(packets) -> List[Tuple[int, int, int, bytes]]:
 def pcapng_bytes(packets: Sequence[Tuple[int, bytes]], tsresol: Optional[int] = None) -> bytes:
     """A little-endian pcapng file: SHB, one IDB (Ethernet), EPBs.
     packets: (timestamp in if_tsresol units, data)."""
-    def block(btype: int, body: bytes) -> bytes:
-        body += b"\0" * (-len(body) % 4)
-        total = 12 + len(body)
-        return struct.pack("<II", btype, total) + body + struct.pack("<I", total)
-
-    shb = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
-    opts = b""
-    if tsresol is not None:
-        opts = struct.pack("<HHB", 9, 1, tsresol) + b"\0\0\0" + struct.pack("<HH", 0, 0)
-    idb = block(1, struct.pack("<HHI", 1, 0, 65535) + opts)
-    out = [shb, idb]
-    for ts, data in packets:
-        out.append(block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF,
-                                        len(data), len(data)) + data))
-    return b"".join(out)
+    opts = gen.ng_opts("<", gen.tsresol("<", tsresol)) if tsresol is not None else b""
+    return (gen.shb("<") + gen.idb("<", options=opts)
+            + b"".join(gen.epb("<", 0, ts, data) for ts, data in packets))
 
 
 @pytest.fixture

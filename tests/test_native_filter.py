@@ -34,6 +34,7 @@ if not hasattr(libpcap, "Filter"):  # pragma: no cover
 
 from libpcap import Filter, Packet, PcapError, Reader
 
+import gen_captures as gen
 from _bpf_tools import CStdout
 
 Insn = Tuple[int, int, int, int]
@@ -595,13 +596,8 @@ def frame(kind: int, i: int) -> bytes:
 
 def capture_bytes(n: int, seed: int = 3) -> Tuple[bytes, List[Tuple[int, bytes]]]:
     rng = random.Random(seed)
-    recs = []
-    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
-    for i in range(n):
-        data = frame(rng.choice([0, 0, 1, 2]), i)
-        recs.append((i, data))
-        out.append(struct.pack("<IIII", 1000 + i, 0, len(data), len(data)) + data)
-    return b"".join(out), recs
+    recs = [(i, frame(rng.choice([0, 0, 1, 2]), i)) for i in range(n)]
+    return gen.pcap_bytes([(1000 + i, 0, data, len(data)) for i, data in recs]), recs
 
 
 IPV4 = Filter(ETH_IP)
@@ -684,12 +680,9 @@ def test_find_then_read_on(tmp_path: Path) -> None:
 
 
 def test_long_stretches_without_a_match(tmp_path: Path) -> None:
-    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
     n = 3000
-    for i in range(n):
-        data = frame(1 if i in (n - 1, 1500) else 0, i) + bytes(100)
-        out.append(struct.pack("<IIII", 1000 + i, 0, len(data), len(data)) + data)
-    blob = b"".join(out)
+    frames = [frame(1 if i in (n - 1, 1500) else 0, i) + bytes(100) for i in range(n)]
+    blob = gen.pcap_bytes([(1000 + i, 0, data, len(data)) for i, data in enumerate(frames)])
     with Reader(io.BytesIO(blob)) as r:
         r.set_filter(ARP)
         assert [index_of(p) for p in r] == [1500, n - 1]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 import io
 import os
-import struct
 import subprocess
 import sys
 import textwrap
@@ -27,17 +26,14 @@ import pytest
 
 from libpcap import Packet, PcapError, Reader, Writer
 
+import gen_captures as gen
 from conftest import child_env
 
 CHILD_TIMEOUT = 120
 
 
 def pcap_bytes(n: int, size: int = 100, nano: bool = True) -> bytes:
-    out = [struct.pack("<IHHiIII", 0xA1B23C4D if nano else 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
-    for i in range(n):
-        data = bytes([i & 0xFF]) * size
-        out.append(struct.pack("<IIII", 1_000 + i, i, size, size) + data)
-    return b"".join(out)
+    return gen.pcap_bytes([(1_000 + i, i, bytes([i & 0xFF]) * size, size) for i in range(n)], nano=nano)
 
 
 def run_child(code: str, tmp_path: Path) -> str:

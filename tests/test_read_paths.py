@@ -29,7 +29,6 @@ from __future__ import annotations
 import io
 import os
 import random
-import struct
 import subprocess
 import sys
 import textwrap
@@ -46,6 +45,7 @@ if not hasattr(libpcap, "Reader"):  # pragma: no cover
 
 from libpcap import Filter, PcapFileError, Reader
 
+import gen_captures as gen
 from conftest import TESTS, child_env, compile_c
 
 CHILD_TIMEOUT = 120
@@ -77,38 +77,22 @@ def make_records(n: int, seed: int, nano: bool = False) -> List[Rec]:
     return recs
 
 
-def pcap_header(nano: bool = False, snaplen: int = 65535) -> bytes:
-    return struct.pack("<IHHiIII", 0xA1B23C4D if nano else 0xA1B2C3D4, 2, 4, 0, 0, snaplen, 1)
-
-
 def pcap_records(recs: Sequence[Rec]) -> bytes:
-    return b"".join(struct.pack("<IIII", s, f, len(d), w) + d for s, f, d, w in recs)
-
-
-def ng_block(btype: int, body: bytes) -> bytes:
-    body += b"\0" * (-len(body) % 4)
-    total = 12 + len(body)
-    return struct.pack("<II", btype, total) + body + struct.pack("<I", total)
+    return gen.pcap_records("<", [gen.rec(s, f, d, w) for s, f, d, w in recs])
 
 
 def pcapng_header() -> bytes:
     """SHB and one Ethernet IDB with the default resolution (microseconds)."""
-    shb = ng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
-    idb = ng_block(1, struct.pack("<HHI", 1, 0, 65535))
-    return shb + idb
+    return gen.shb("<") + gen.idb("<")
 
 
 def pcapng_records(recs: Sequence[Rec]) -> bytes:
-    out = []
-    for s, f, d, w in recs:
-        ts = s * 10**6 + f
-        out.append(ng_block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(d), w) + d))
-    return b"".join(out)
+    return b"".join(gen.epb("<", 0, s * 10**6 + f, d, wire=w) for s, f, d, w in recs)
 
 
 FORMATS: Dict[str, Tuple[Callable[[], bytes], Callable[[Sequence[Rec]], bytes], bool]] = {
-    "pcap-us": (lambda: pcap_header(False), pcap_records, False),
-    "pcap-ns": (lambda: pcap_header(True), pcap_records, True),
+    "pcap-us": (lambda: gen.pcap_header("<", magic=gen.MAGIC_USEC), pcap_records, False),
+    "pcap-ns": (lambda: gen.pcap_header("<", magic=gen.MAGIC_NSEC), pcap_records, True),
     "pcapng": (pcapng_header, pcapng_records, False),
 }
 
