@@ -86,6 +86,11 @@ struct pcap {
 	int version_minor;
 	FILE *rfile;
 
+	/* Code-generation flags for pcap_compile on this handle
+	   (BPF_SPECIAL_*: the live Linux backend sets which kernel BPF
+	   extensions filters may use). */
+	u_int bpf_codegen_flags;
+
 	int fd;				/* pcap_fileno: capture socket, or -1 */
 	int selectable_fd;		/* pcap_get_selectable_fd, or -1 */
 	int bufsize;			/* pcap_bufsize */

@@ -1,0 +1,173 @@
+/*
+ * gen-int.h - the code generator's own side: its state (where the headers of
+ * the current link type and encapsulation begin), and the primitives every
+ * protocol family builds on (loads relative to a header, comparisons,
+ * scratch registers).  Only gen-*.c include this.
+ *
+ * Files (one family each):
+ *   gen-core.c    blocks/logic (gen_and/or/not), comparisons, loads relative
+ *                 to a header (fixed or variable offset), scratch registers,
+ *                 the variable-offset prologue, gen_finish
+ *   gen-link.c    per-DLT setup (offsets) and gen_linktype (the "is this
+ *                 EtherType / protocol" test on every link type)
+ *   gen-ether.c   MAC-48 hosts on each link type, link broadcast/multicast,
+ *                 gateway
+ *   gen-encap.c   vlan, mpls, pppoed/pppoes, geneve, vxlan
+ *   gen-linux.c   inbound/outbound/ifindex, Linux BPF extensions
+ *   gen-ip.c      IPv4: hosts, nets, proto, fragments, ports, protochain
+ *   gen-ip6.c     IPv6 counterparts
+ *   gen-addr.c    gen_scode/ncode/mcode/mcode6/ecode/acode: qualifier checks
+ *                 and name resolution dispatch
+ *   gen-arith.c   accessors, arithmetic, relations, len, less/greater, byte
+ *   gen-*.c       other families (llc, iso, decnet, atm, mtp, pf, 802.11, ...)
+ */
+#ifndef PCAP_COMPILER_GEN_INT_H
+#define PCAP_COMPILER_GEN_INT_H
+
+#include "gen.h"
+
+/* What an offset given to a load is relative to. */
+enum e_offrel {
+	OR_PACKET,		/* start of the packet */
+	OR_LINKHDR,		/* current link-layer header */
+	OR_PREVLINKHDR,		/* previous (outer) link-layer header */
+	OR_LLC,			/* 802.2 LLC header */
+	OR_PREVMPLSHDR,		/* previous MPLS header */
+	OR_LINKTYPE,		/* link-layer type field */
+	OR_LINKPL,		/* link-layer payload */
+	OR_LINKPL_NOSNAP,	/* link-layer payload, no SNAP header */
+	OR_TRAN_IPV4,		/* transport header behind IPv4 */
+	OR_TRAN_IPV6		/* transport header behind IPv6 */
+};
+
+/*
+ * An absolute offset from the start of the packet: a constant part plus,
+ * when is_variable, the value of a scratch register computed at run time
+ * (reg is -1 until one is assigned).
+ */
+struct abs_offset {
+	int is_variable;
+	u_int constant_part;
+	int reg;
+};
+
+#define OFFSET_NOT_SET	0xffffffffU
+
+/*
+ * Generator state; one per compile (cc->gen).  Fields follow what the
+ * language needs to know about the packet layout as encapsulations are
+ * parsed left to right.
+ */
+struct gen_state {
+	int linktype;			/* current DLT (changes with encaps) */
+	int prevlinktype;
+	int outermostlinktype;
+
+	struct abs_offset off_linkhdr;
+	struct abs_offset off_prevlinkhdr;
+	struct abs_offset off_outermostlinkhdr;
+	struct abs_offset off_linkpl;
+	struct abs_offset off_linktype;
+
+	int is_encap;			/* inside geneve/vxlan */
+	int is_vlan_vloffset;		/* vlan needs a variable offset */
+	int is_atm;			/* SunATM pseudo-header present */
+
+	u_int off_vpi, off_vci, off_proto;		/* ATM */
+	u_int off_li, off_li_hsl;			/* MTP2 */
+	u_int off_sio, off_opc, off_dpc, off_sls;	/* MTP3 */
+	u_int off_payload;
+	u_int off_nl;			/* network header, rel. to link payload */
+	u_int off_nl_nosnap;
+
+	u_int label_stack_depth;	/* mpls seen so far */
+	u_int vlan_stack_depth;		/* vlan seen so far */
+	u_int pcap_fddipad;
+
+	/* scratch registers M[0..BPF_MEMWORDS-1] */
+	int regused[BPF_MEMWORDS];
+	int curreg;
+};
+
+/* Shorthand for the context's generator state. */
+#define GS(cc)	((cc)->gen)
+
+/* ---- gen-core.c: blocks and logic ------------------------------------ */
+
+INTERNAL struct block *gen_retblk(struct cc *cc, int v);
+INTERNAL struct block *gen_true(struct cc *cc);
+INTERNAL struct block *gen_false(struct cc *cc);
+/* Unconditional true (rsense 1) / false (0) block. */
+INTERNAL struct block *gen_uncond(struct cc *cc, int rsense);
+/* Patch the open exits of list to target. */
+INTERNAL void gen_backpatch(struct block *list, struct block *target);
+
+/* ---- gen-core.c: comparisons against packet data ----------------------
+ * Each loads size bytes (BPF_B/BPF_H/BPF_W) at offset relative to offrel
+ * and compares with v (after masking where a mask is given). */
+
+INTERNAL struct block *gen_cmp(struct cc *cc, enum e_offrel offrel, u_int offset,
+    u_int size, bpf_u_int32 v);
+INTERNAL struct block *gen_cmp_gt(struct cc *cc, enum e_offrel offrel, u_int offset,
+    u_int size, bpf_u_int32 v);
+INTERNAL struct block *gen_cmp_ge(struct cc *cc, enum e_offrel offrel, u_int offset,
+    u_int size, bpf_u_int32 v);
+INTERNAL struct block *gen_cmp_lt(struct cc *cc, enum e_offrel offrel, u_int offset,
+    u_int size, bpf_u_int32 v);
+INTERNAL struct block *gen_cmp_le(struct cc *cc, enum e_offrel offrel, u_int offset,
+    u_int size, bpf_u_int32 v);
+INTERNAL struct block *gen_mcmp(struct cc *cc, enum e_offrel offrel, u_int offset,
+    u_int size, bpf_u_int32 v, bpf_u_int32 mask);
+/* Compare size bytes (any length) with v. */
+INTERNAL struct block *gen_bcmp(struct cc *cc, enum e_offrel offrel, u_int offset,
+    u_int size, const u_char *v);
+/* General form: (load & mask) jtype v, reversed if reverse. */
+INTERNAL struct block *gen_ncmp(struct cc *cc, enum e_offrel offrel, u_int offset,
+    u_int size, bpf_u_int32 mask, int jtype, int reverse, bpf_u_int32 v);
+
+/* ---- gen-core.c: loads -------------------------------------------------- */
+
+/* Statements that leave the value at offset (relative to offrel) in A. */
+INTERNAL struct slist *gen_load_a(struct cc *cc, enum e_offrel offrel,
+    u_int offset, u_int size);
+/* Statements loading an abs_offset's variable part into X (NULL if none;
+   assigns the register on first use). */
+INTERNAL struct slist *gen_abs_offset_varpart(struct cc *cc, struct abs_offset *off);
+/* Load relative to an absolute offset (fixed or variable). */
+INTERNAL struct slist *gen_load_absoffsetrel(struct cc *cc, struct abs_offset *off,
+    u_int offset, u_int size);
+/* X = IPv4 header length (4 * IHL) at the link payload. */
+INTERNAL struct slist *gen_loadx_iphdrlen(struct cc *cc);
+
+/* ---- gen-core.c: scratch registers -------------------------------------- */
+
+INTERNAL int gen_alloc_reg(struct cc *cc);	/* cc_error if none left */
+INTERNAL void gen_free_reg(struct cc *cc, int reg);
+
+/* ---- gen-link.c ------------------------------------------------------------ */
+
+/* Set up the offsets for cc->opts.linktype (called by gen_init). */
+INTERNAL void gen_link_init(struct cc *cc);
+/* Test that the link-layer header says "protocol ll_proto" (an EtherType,
+   or one of libpcap's LLCSAP_/PPP values where the DLT needs them). */
+INTERNAL struct block *gen_linktype(struct cc *cc, bpf_u_int32 ll_proto);
+/* The DLT_ name for messages ("DLT_EN10MB", or "DLT_<number>"). */
+INTERNAL const char *gen_dlt_name(struct cc *cc, int dlt);
+
+/* ---- gen-ip.c / gen-ip6.c (used across families) --------------------------- */
+
+INTERNAL struct block *gen_ipfrag(struct cc *cc);
+/* "ip proto P" / "ip6 proto P" / "proto P" with proto qualifier q_proto. */
+INTERNAL struct block *gen_proto(struct cc *cc, bpf_u_int32 v, int q_proto);
+INTERNAL struct block *gen_protochain(struct cc *cc, bpf_u_int32 v, int q_proto);
+
+/*
+ * Cross-family helpers are declared here, under the section of the file
+ * that defines them (add, never change another file's declarations).
+ */
+
+/* ---- gen-ether.c ------------------------------------------------------------ */
+
+/* ---- gen-ip.c / gen-ip6.c / gen-addr.c --------------------------------------- */
+
+#endif /* PCAP_COMPILER_GEN_INT_H */
