@@ -168,6 +168,38 @@ INTERNAL struct block *gen_protochain(struct cc *cc, bpf_u_int32 v, int q_proto)
 
 /* ---- gen-ether.c ------------------------------------------------------------ */
 
+/* "ether [dir] host MAC" on the current link type (Ethernet, FDDI, Token
+   Ring, 802.11 family, IP over FC, ...); context names the keyword used in
+   error messages. */
+INTERNAL struct block *gen_mac48_host(struct cc *cc, const u_char *mac, int dir,
+    const char *context);
+/* Link-layer broadcast / multicast on the current link type. */
+INTERNAL struct block *gen_link_broadcast(struct cc *cc);
+INTERNAL struct block *gen_link_multicast(struct cc *cc);
+/* "gateway NAME" (MAC from ethers, IPs from the resolver). */
+INTERNAL struct block *gen_gateway(struct cc *cc, const char *name, struct qual q);
+
 /* ---- gen-ip.c / gen-ip6.c / gen-addr.c --------------------------------------- */
+
+/* IPv4 host/net test (addr & mask) for proto (Q_DEFAULT, Q_IP, Q_ARP,
+   Q_RARP) and dir; type is Q_HOST or Q_NET (for messages). */
+INTERNAL struct block *gen_host(struct cc *cc, bpf_u_int32 addr, bpf_u_int32 mask,
+    int proto, int dir, int type);
+struct in6_addr;
+INTERNAL struct block *gen_host6(struct cc *cc, const struct in6_addr *addr,
+    const struct in6_addr *mask, int proto, int dir, int type);
+
+/* ---- gen-wlan.c, gen-osi.c, gen-arcnet.c (other families) ---------------------- */
+
+/* 802.11 address test (dir Q_SRC/Q_DST/Q_AND/Q_OR/Q_ADDR1..4/Q_RA/Q_TA). */
+INTERNAL struct block *gen_wlan_host(struct cc *cc, const u_char *mac, int dir);
+/* "decnet [dir] host A.N" (addr as libpcap packs area/node). */
+INTERNAL struct block *gen_decnet_host(struct cc *cc, bpf_u_int32 addr, int dir);
+/* OSI: "iso proto P", "isis proto P", and the bare IS-IS keywords
+   (Q_ISIS_L1 ... Q_ISIS_LSP), "clnp", "esis", "isis". */
+INTERNAL struct block *gen_osi_proto(struct cc *cc, bpf_u_int32 v, int q_proto);
+INTERNAL struct block *gen_osi_abbrev(struct cc *cc, int q_proto);
+/* ARCnet-like "link [dir] host $xx". */
+INTERNAL struct block *gen_arcnet_host(struct cc *cc, u_char addr, int dir);
 
 #endif /* PCAP_COMPILER_GEN_INT_H */

@@ -27,3 +27,11 @@ gen_protochain(struct cc *cc, bpf_u_int32 v, int q_proto)
 	(void)q_proto;
 	cc_error(cc, "not implemented yet: gen_protochain");
 }
+
+struct block *
+gen_host(struct cc *cc, bpf_u_int32 addr, bpf_u_int32 mask, int proto, int dir,
+    int type)
+{
+	(void)addr; (void)mask; (void)proto; (void)dir; (void)type;
+	cc_error(cc, "not implemented yet: gen_host");
+}

@@ -19,3 +19,10 @@ gen_p80211_fcdir(struct cc *cc, bpf_u_int32 fcdir)
 	(void)fcdir;
 	cc_error(cc, "not implemented yet: gen_p80211_fcdir");
 }
+
+struct block *
+gen_wlan_host(struct cc *cc, const u_char *mac, int dir)
+{
+	(void)mac; (void)dir;
+	cc_error(cc, "not implemented yet: gen_wlan_host");
+}
