@@ -25,9 +25,20 @@ exit with status 1 (2 for a malformed command line, as argparse does).
 Ctrl-C (and SIGTERM, SIGHUP) ends a live capture as it ends tcpdump's: the
 summary is printed, the -w file completed, and the status is 0.  Ctrl-C
 while reading a savefile stops with status 130; a closed output pipe
-(``| head``) ends the program quietly, as it ends tcpdump.  Filter
-expressions need the filter compiler, which comes later: they are refused
-with a clear message.
+(``| head``) ends the program quietly, as it ends tcpdump.
+
+Filters are tcpdump's: the words after the options are joined with spaces
+into one pcap-filter(7) expression (``python -m libpcap -r FILE tcp port
+80``), or ``-F FILE`` reads it from a file (``#`` starts a comment to the end
+of the line; the words are then ignored).  It is compiled on the open file or
+interface (its link type and byte order, the Linux kernel's BPF extensions
+live), optimized unless ``-O`` is given, with a netmask of 0 as tcpdump's.
+``-d``, ``-dd`` and ``-ddd`` print the compiled program the way tcpdump does
+(the ``bpf_dump`` listing, a C array, decimal numbers) and exit: for the
+file of ``-r``, the interface of ``-i``, or else for the link type of ``-y``
+(Ethernet by default, with tcpdump's "assuming Ethernet" warning).  A filter
+that does not compile is reported with libpcap's message, and where the
+parser stopped (byte offset and token).
 """
 from __future__ import annotations
 
@@ -61,6 +72,10 @@ EXIT_INTERRUPTED = 130
 # tcpdump's MAXIMUM_SNAPLEN: the largest -s, and what -s 0 means.
 MAXIMUM_SNAPLEN = 262144
 DLT_LINUX_SLL2 = 276
+DLT_EN10MB = 1
+# The netmask tcpdump compiles with (it asks for the interface's only with
+# its -f option): "ip broadcast" then means all-zeros or all-ones host part.
+_NETMASK = 0
 
 # pcap_if_t flags (pcap/pcap.h).
 PCAP_IF_LOOPBACK = 0x01
@@ -158,7 +173,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                     "addresses, link-level header shown), or copy them to a savefile.",
         epilog="Timestamps are printed in local time (set TZ=UTC for UTC). "
                "Live capture needs root (or CAP_NET_RAW). "
-               "Filter expressions are not available yet.")
+               "EXPRESSION is a pcap-filter(7) filter, as tcpdump takes it.")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("-r", dest="read", metavar="FILE",
                         help="read packets from FILE, a pcap or pcapng savefile ('-' = standard input)")
@@ -214,7 +229,16 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     live.add_argument("-y", "--linktype", dest="datalink", metavar="TYPE", type=_datalink,
                       help="link-layer header type to capture with, by name (-L lists them)")
     live.add_argument("-I", "--monitor-mode", dest="monitor_mode", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("expression", nargs="*", help=argparse.SUPPRESS)
+    filters = parser.add_argument_group("filters")
+    filters.add_argument("-F", dest="filter_file", metavar="FILE",
+                         help="read the filter expression from FILE (the expression words are ignored)")
+    filters.add_argument("-d", dest="dump", action="count", default=0,
+                         help="print the compiled filter program and exit (-d: listing, -dd: C array, "
+                              "-ddd: decimal numbers)")
+    filters.add_argument("-O", "--no-optimize", dest="no_optimize", action="store_true",
+                         help="do not run the filter optimizer")
+    parser.add_argument("expression", nargs="*", metavar="EXPRESSION",
+                        help="filter expression (several words are joined with spaces)")
     return parser
 
 
@@ -306,6 +330,13 @@ def _run(args: argparse.Namespace, stderr: TextIO) -> int:
         stderr.write("reading from file %s, %s, snapshot length %d\n"
                      % (path, _link_description(linktype, name), reader.snaplen))
         stderr.flush()
+        expression = _filter_expression(args)  # after the open, as tcpdump reads -F
+        if args.dump:
+            _print_program(reader.compile(expression or "", optimize=not args.no_optimize,
+                                          netmask=_NETMASK), args.dump)
+            return EXIT_OK
+        if expression:
+            reader.set_filter(expression, optimize=not args.no_optimize, netmask=_NETMASK)
         packets = islice(reader, args.count)
         if args.write is None:
             if args.line_buffered:
@@ -321,6 +352,49 @@ def _run(args: argparse.Namespace, stderr: TextIO) -> int:
         with Writer(dest, linktype=linktype, snaplen=reader.snaplen, nanosecond=nano) as writer:
             for packet in packets:
                 writer.write(packet)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# Filters (-F, -d, -O and the expression words).
+
+def _filter_expression(args: argparse.Namespace) -> Optional[str]:
+    """The expression as tcpdump builds it: -F's file with its # comments
+    blanked out and a final newline dropped, else the words joined with
+    spaces; None when there is neither."""
+    if args.filter_file is not None:
+        try:
+            with open(args.filter_file, "rb") as f:
+                data = f.read()
+        except OSError as exc:
+            raise _Failure("can't open %s: %s" % (args.filter_file, exc.strerror or exc))
+        text = data.decode("utf-8", "surrogateescape")
+        text = re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), text)
+        return text[:-1] if text.endswith("\n") else text
+    if args.expression:
+        return " ".join(args.expression)
+    return None
+
+
+def _print_program(program: Any, option: int) -> None:
+    """bpf_dump's text, as tcpdump -d / -dd / -ddd print it."""
+    sys.stdout.write(program.dump(option))
+    sys.stdout.flush()
+
+
+def _dump_dead(args: argparse.Namespace, stderr: TextIO) -> int:
+    """tcpdump -d without -r or -i: a dead handle of -y's link type."""
+    from . import compile
+
+    linktype = args.datalink
+    if linktype is None:
+        linktype = DLT_EN10MB
+        stderr.write("Warning: assuming Ethernet\n")
+        stderr.flush()
+    expression = _filter_expression(args)
+    program = compile(expression or "", linktype=linktype, snaplen=args.snaplen or MAXIMUM_SNAPLEN,
+                      optimize=not args.no_optimize, netmask=_NETMASK)
+    _print_program(program, args.dump)
     return EXIT_OK
 
 
@@ -597,6 +671,14 @@ def _capture(args: argparse.Namespace, device: str, prog: str, stderr: TextIO) -
             stderr.write("%s: WARNING: snaplen raised from %d to %d\n" % (prog, args.snaplen, snaplen))
         elif args.snaplen and args.snaplen > snaplen:
             stderr.write("%s: WARNING: snaplen lowered from %d to %d\n" % (prog, args.snaplen, snaplen))
+        expression = _filter_expression(args)
+        if args.dump:
+            _print_program(capture.compile(expression or "", optimize=not args.no_optimize,
+                                           netmask=_NETMASK), args.dump)
+            return EXIT_OK
+        if expression:
+            # On the handle: the kernel's BPF extensions where Linux has them.
+            capture.set_filter(expression, optimize=not args.no_optimize, netmask=_NETMASK)
 
         writer: Any = None
         to_stdout = args.write == "-"
@@ -695,16 +777,14 @@ def _main(argv: Sequence[str], prog: str) -> int:
             return _list_devices(sys.stdout)
         if args.read is not None or args.sample:
             # As tcpdump: the options of live capture do not apply to a file.
-            if args.expression:
-                raise _Failure("filter expressions are not available yet (%r)" % " ".join(args.expression))
             return _run(args, stderr)
+        if args.dump and args.interface is None:
+            return _dump_dead(args, stderr)
         if args.monitor_mode:
             raise _Failure("monitor mode (-I) is not available yet")
         device = _choose_device(args.interface)
         if args.list_tstamp_types:
             return _list_tstamp_types(device, sys.stdout, stderr)
-        if args.expression and not args.list_datalinks:
-            raise _Failure("filter expressions are not available yet (%r)" % " ".join(args.expression))
         return _capture(args, device, prog, stderr)
     except _Failure as exc:
         failure: BaseException = exc

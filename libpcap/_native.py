@@ -49,6 +49,26 @@ re-exports it again at top level) and documents it.
     next packet on, exactly, also in the middle of a file (``None``
     removes it).
 
+``compile(expr, linktype=1, snaplen=262144, optimize=True, netmask=None)``
+    Compile a filter expression (pcap-filter(7)) into a :class:`Filter`:
+    the program ``pcap_compile`` makes on ``pcap_open_dead(linktype,
+    snaplen)``.  ``linktype`` is a ``DLT_`` number or a name (``"EN10MB"``,
+    ``"LINUX_SLL2"``); ``netmask`` an ``int`` in host byte order or a dotted
+    quad (``None``: unknown, so ``ip broadcast`` is refused, as libpcap
+    does).  ``Reader(source, filter="tcp port 80")``,
+    ``Reader.set_filter("...")``, ``Capture(..., filter="...")`` and
+    ``Capture.set_filter("...")`` compile on their own handle instead: the
+    file's link type and byte order, or the live interface's link type with
+    the Linux kernel's BPF extensions (VLAN tags, packet direction,
+    interface index).  A failure raises :class:`CompileError`, or its
+    subclass :class:`FilterSyntaxError` when the text does not parse; both
+    carry ``libpcap_message`` (libpcap's text, as ``geterr`` gives it),
+    ``expression``, and ``offset``/``token`` (the byte offset in the
+    expression and the token where the parser stopped, also in ``str(exc)``)
+    when known.  The same name is the compatibility layer's
+    ``compile(pcap, prog, buffer, optimize, mask)``: a call whose first
+    argument is a ``str`` is the native one.
+
 ``Capture(device="any", *, snaplen=262144, promisc=False, timeout_ms=100, ...)``
     A live capture (pcap_create, the setters, pcap_activate); the other
     keyword options are ``buffer_size``, ``immediate``, ``nanosecond=True``,
@@ -75,8 +95,9 @@ re-exports it again at top level) and documents it.
     ``async for pkt in aio_capture(...)``: asyncio iteration over a capture.
 
 Errors are raised as :class:`PcapError` (``.code``, ``.message`` =
-libpcap's text) or its subclasses :class:`PcapFileError` and
-:class:`PcapNotSupported`.  Using a closed ``Reader``/``Writer`` raises
+libpcap's text) or its subclasses :class:`PcapFileError`,
+:class:`PcapNotSupported` and :class:`CompileError` (with
+:class:`FilterSyntaxError` under it).  Using a closed ``Reader``/``Writer`` raises
 ``ValueError``; a call on a handle that another thread is using inside the
 core raises ``RuntimeError``.  Both handles are context managers that
 close deterministically.
@@ -88,9 +109,11 @@ from . import _libpcap
 from ._libpcap import (
     Capture,
     CaptureStats,
+    CompileError,
     Device,
     DeviceAddress,
     Filter,
+    FilterSyntaxError,
     Packet,
     PcapError,
     PcapFileError,
@@ -101,13 +124,19 @@ from ._libpcap import (
     devices,
 )
 from ._aio import aio_capture
+from ._pcap import compile  # pcap_compile's prototype, also the native compile
+
+# ``compile`` is one object for both layers (see _pcap._two_way_compile):
+# ``compile("tcp port 80", linktype="EN10MB") -> Filter`` here.
 
 __all__ = [
     "Capture",
     "CaptureStats",
+    "CompileError",
     "Device",
     "DeviceAddress",
     "Filter",
+    "FilterSyntaxError",
     "Packet",
     "PcapError",
     "PcapFileError",
@@ -116,6 +145,7 @@ __all__ = [
     "Reader",
     "Writer",
     "aio_capture",
+    "compile",
     "devices",
 ]
 

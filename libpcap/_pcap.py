@@ -17,6 +17,7 @@ names are absent while their types and constants are defined.
 from __future__ import annotations
 
 import ctypes as ct
+from typing import Any
 
 from ._bpf import BPF_RELEASE, PCAP_DEPRECATED, bpf_int32, bpf_program, bpf_u_int32
 from ._dll import check_complete, dll, function, prototype
@@ -488,6 +489,37 @@ for _name, _symbol, _restype, _params in _REMOTE:
         continue
     __all__.append(_name)
 
+def _two_way_compile(proto: Any) -> Any:
+    """pcap_compile's prototype, also callable as the native API's compile.
+
+    ``libpcap.compile`` is two things at once: the compatibility layer's
+    ``compile(pcap, prog, buffer, optimize, mask)`` (this very ctypes
+    prototype: same argtypes, keyword names, errors and C-style return)
+    and the native ``compile(expr, linktype=..., ...) -> Filter``.  A call
+    whose first argument is an expression (``str`` or ``bytes``, never a
+    valid pcap_t pointer), or that names ``expr``, is the native one; every
+    other call is pcap_compile's.
+    """
+    base = type(proto)
+
+    class pcap_compile_prototype(base):  # type: ignore[valid-type,misc]
+        _flags_ = base._flags_
+        _argtypes_ = base._argtypes_
+        _restype_ = base._restype_
+
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            if (args and isinstance(args[0], (str, bytes))) or ("expr" in kwargs and "pcap" not in kwargs):
+                from ._libpcap import compile as native_compile
+
+                return native_compile(*args, **kwargs)
+            return super().__call__(*args, **kwargs)
+
+    pcap_compile_prototype.__name__ = base.__name__
+    pcap_compile_prototype.__qualname__ = base.__qualname__
+    return pcap_compile_prototype(("pcap_compile", dll), ((1, "pcap"), (1, "prog"), (1, "buffer"),
+                                                          (1, "optimize"), (1, "mask")))
+
+
 # The names that shadow builtins in this module, bound last.
 next = function("pcap_next", _u_char_p, _PCAP, ("pkt_header", _p(pkthdr)))
 compile = function(
@@ -495,6 +527,8 @@ compile = function(
     _PCAP, ("prog", _p(bpf_program)), ("buffer", _str), ("optimize", _int),
     ("mask", bpf_u_int32),
 )
+if compile is not None:
+    compile = _two_way_compile(compile)
 file = function("pcap_file", _p(FILE), _PCAP)
 
 del _p, _pcap_p, _dumper_p, _u_char_p, _str, _int, _uint, _PCAP, _ERRBUF, _AUTH

@@ -423,7 +423,7 @@ test_vlan_aux(void)
 	struct bpf_insn tag[] = { S(BPF_LD|BPF_B|BPF_ABS, VM_SKF_AD_VLAN_TAG), RET_A };
 	struct bpf_insn present[] = { S(BPF_LD|BPF_B|BPF_ABS, VM_SKF_AD_VLAN_TAG_PRESENT), RET_A };
 	struct bpf_insn other[] = { S(BPF_LD|BPF_B|BPF_ABS, VM_SKF_AD_OFF + 4), RET_A };
-	struct vm_aux_data aux = { 0x2abc, 1 };
+	struct vm_aux_data aux = { .vlan_tag = 0x2abc, .vlan_tag_present = 1 };
 	struct vm_prog *vp;
 
 	/* Without aux data (bpf_filter) the loads reject the packet. */
@@ -448,9 +448,12 @@ test_vlan_aux(void)
 	CHECK_INT(vm_filter_aux(tag, pkt, 64, 0xffffffffu, &aux), 0x2abc);
 	CHECK_INT(vm_filter_aux(present, pkt, 64, 0xffffffffu, &aux), 0);
 	CHECK_INT(bpf_filter(tag, pkt, 64, 0xffffffffu), 0);
-	/* Only the byte-sized load knows them. */
+	/* With aux data every load size reads them, as the kernel's filter
+	   does (pcap_compile emits "ldh [vlan_tci]"); without, a wider load
+	   is an ordinary one. */
 	tag[0].code = BPF_LD|BPF_H|BPF_ABS;
-	CHECK_INT(vm_filter_aux(tag, pkt, 64, 64, &aux), 0);
+	CHECK_INT(vm_filter_aux(tag, pkt, 64, 64, &aux), 0x2abc);
+	CHECK_INT(vm_filter_aux(tag, pkt, 64, 64, NULL), 0);
 }
 
 /* A compiled "tcp port 25" (libpcap's optimized code) on real headers. */

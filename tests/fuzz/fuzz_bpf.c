@@ -78,6 +78,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(pkt, data + 2 + 8 * (size_t)n, buflen);
 	aux.vlan_tag = (uint16_t)(wirelen * 31);
 	aux.vlan_tag_present = (uint16_t)(data[1] & 1);
+	aux.pkttype = (uint16_t)(data[1] >> 5);
+	aux.protocol = (uint16_t)(wirelen * 17);
+	aux.ifindex = wirelen;
 
 	for (i = 0; i < n; i++)
 		(void)bpf_image(&insns[i], (int)i);

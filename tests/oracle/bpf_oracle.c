@@ -609,7 +609,8 @@ cross_check(const struct program *pg, const struct run *runs, const u_int *res,
 	    long index)
 {
 	struct vm_prog *vp = vm_prog_new(pg->insn, (u_int)pg->vlen);
-	struct vm_aux_data aux = { (uint16_t)(index * 7), (uint16_t)(index & 1) };
+	struct vm_aux_data aux = { .vlan_tag = (uint16_t)(index * 7),
+				    .vlan_tag_present = (uint16_t)(index & 1) };
 	int r;
 
 	if (vp == NULL) {
@@ -917,7 +918,7 @@ mode_unsafe(uint64_t seed, long count)
 		}
 		if (stays_inside(&pg)) {
 			struct packet *pk = &pool[below(NPKT)];
-			struct vm_aux_data aux = { 5, 1 };
+			struct vm_aux_data aux = { .vlan_tag = 5, .vlan_tag_present = 1 };
 
 			(void)bpf_filter(pg.insn, pk->data, pk->len, pk->len);
 			(void)vm_filter_aux(pg.insn, pk->data, pk->len, pk->len, &aux);

@@ -196,13 +196,13 @@ ret_a:
 ld_w_abs:
 	k = pc->k;
 	if ((uint64_t)k + 4 > len)
-		return 0;
+		goto ld_special;
 	A = vm_ld32(p + k);
 	NEXT_LOAD();
 ld_h_abs:
 	k = pc->k;
 	if ((uint64_t)k + 2 > len)
-		return 0;
+		goto ld_special;
 	A = vm_ld16(p + k);
 	NEXT_LOAD();
 ld_b_abs:
@@ -215,17 +215,20 @@ ld_b_abs:
 	A = p[k];
 	NEXT_LOAD();
 ld_b_special:
-	if (k == VM_SKF_AD_VLAN_TAG || k == VM_SKF_AD_VLAN_TAG_PRESENT) {
-		if (cold.aux == NULL)
-			return 0;
-		A = k == VM_SKF_AD_VLAN_TAG ? cold.aux->vlan_tag
-					    : cold.aux->vlan_tag_present;
+	if (vm_aux_load(cold.aux, k, &A))
 		NEXT();
-	}
+	if (vm_aux_vlan(k))
+		return 0;
 	if (k >= len)
 		return 0;
 	A = p[k];
 	NEXT();
+	/* A word or halfword load past the packet: an ancillary value, or
+	   the packet is rejected. */
+ld_special:
+	if (vm_aux_load(cold.aux, k, &A))
+		NEXT();
+	return 0;
 ld_w_len:
 	A = cold.wirelen;
 	NEXT();

@@ -33,7 +33,8 @@
 
 /*
  * The handlers: one per defined opcode (loads at a constant offset split
- * by size, the VLAN loads apart, `ja` split by direction), then the fused
+ * by size, the Linux ancillary loads apart, `ja` split by direction), then
+ * the fused
  * ones.  W_/H_/B_<jump>: a constant-offset load of 4/2/1 bytes and the
  * constant conditional jump after it; XW_/XH_/XB_<jump>: the same with an
  * indexed load ([x + k]).  _R: the jump's two targets are `ret #k`, folded
@@ -42,7 +43,7 @@
 #define VM_OPS(X) \
 	X(RET_K) X(RET_A) \
 	X(LD_W_ABS) X(LD_H_ABS) X(LD_B_ABS) \
-	X(LD_B_VLAN_TAG) X(LD_B_VLAN_PRESENT) \
+	X(LD_AUX) \
 	X(LD_W_LEN) X(LDX_W_LEN) \
 	X(LD_W_IND) X(LD_H_IND) X(LD_B_IND) X(LDX_MSH) \
 	X(LD_IMM) X(LDX_IMM) X(LD_MEM) X(LDX_MEM) X(ST) X(STX) \
@@ -197,19 +198,22 @@ translate(struct vm_ins *out, const struct bpf_insn *insns, u_int i)
 	case BPF_RET|BPF_K:		out->op = OP_RET_K; break;
 	case BPF_RET|BPF_A:		out->op = OP_RET_A; break;
 	case BPF_LD|BPF_W|BPF_ABS:
-		translate_abs(out, insns, i, 4, OP_LD_W_ABS);
-		break;
 	case BPF_LD|BPF_H|BPF_ABS:
-		translate_abs(out, insns, i, 2, OP_LD_H_ABS);
+	case BPF_LD|BPF_B|BPF_ABS: {
+		u_int size = BPF_SIZE(in->code) == BPF_W ? 4 :
+			     BPF_SIZE(in->code) == BPF_H ? 2 : 1;
+
+		if (in->k >= VM_SKF_AD_OFF) {
+			/* Linux ancillary data (or a load that never fits) */
+			out->op = OP_LD_AUX;
+			out->a = size;
+		} else {
+			translate_abs(out, insns, i, size,
+				      size == 4 ? OP_LD_W_ABS :
+				      size == 2 ? OP_LD_H_ABS : OP_LD_B_ABS);
+		}
 		break;
-	case BPF_LD|BPF_B|BPF_ABS:
-		if (in->k == VM_SKF_AD_VLAN_TAG)
-			out->op = OP_LD_B_VLAN_TAG;
-		else if (in->k == VM_SKF_AD_VLAN_TAG_PRESENT)
-			out->op = OP_LD_B_VLAN_PRESENT;
-		else
-			translate_abs(out, insns, i, 1, OP_LD_B_ABS);
-		break;
+	}
 	case BPF_LD|BPF_W|BPF_LEN:	out->op = OP_LD_W_LEN; break;
 	case BPF_LDX|BPF_W|BPF_LEN:	out->op = OP_LDX_W_LEN; break;
 	case BPF_LD|BPF_W|BPF_IND:
@@ -414,15 +418,23 @@ L_LD_B_ABS:
 		return 0;
 	A = p[ins->k];
 	NEXT();
-L_LD_B_VLAN_TAG:
-	if (aux == NULL)
+L_LD_AUX:
+	/*
+	 * k >= SKF_AD_OFF, as filter.c reads it: a byte load asks aux
+	 * first, a wider one only when the packet does not reach k (which
+	 * no real packet does); a byte load of a VLAN offset without aux
+	 * data rejects.  ins->a is the load's size.
+	 */
+	if (ins->a != 1 && (uint64_t)ins->k + ins->a <= buflen) {
+		A = ins->a == 4 ? vm_ld32(p + ins->k) : vm_ld16(p + ins->k);
+		NEXT();
+	}
+	if (vm_aux_load(aux, ins->k, &A))
+		NEXT();
+	if ((ins->a == 1 && vm_aux_vlan(ins->k)) ||
+	    (uint64_t)ins->k + ins->a > buflen)
 		return 0;
-	A = aux->vlan_tag;
-	NEXT();
-L_LD_B_VLAN_PRESENT:
-	if (aux == NULL)
-		return 0;
-	A = aux->vlan_tag_present;
+	A = p[ins->k];
 	NEXT();
 L_LD_W_LEN:
 	A = wirelen;

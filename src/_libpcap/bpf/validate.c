@@ -15,10 +15,22 @@
  *     and its bpf_filter then calls abort();
  *   - a `ja` whose offset wraps around to land on itself (k = 0xffffffff)
  *     is refused; libpcap's bpf_filter loops on it forever.
+ *
+ * vm_check() is the validator itself and says which instruction is wrong
+ * and why; bpf_validate() is it without the words.
  */
+#include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "vm.h"
+
+/* Put the reason for a refusal into why (if the caller wants one). */
+#define SAY(...) \
+	do { \
+		if (why != NULL && size > 0) \
+			snprintf(why, size, __VA_ARGS__); \
+	} while (0)
 
 #define K1 1
 const uint8_t vm_known_code[256] = {
@@ -74,39 +86,62 @@ const uint8_t vm_known_code[256] = {
 };
 #undef K1
 
-/* The checks that depend on one instruction alone (i = its index). */
+/*
+ * The checks on instruction i alone.  Returns 1 if it is fine; else 0, with
+ * the reason in why (when why is not NULL): the same rule gives the verdict
+ * and the words, so the two cannot drift apart.
+ */
 static int
-insn_ok(const struct bpf_insn *p, u_int i, u_int len)
+insn_ok(const struct bpf_insn *p, u_int i, u_int len, char *why, size_t size)
 {
-	u_int from = i + 1;	/* i < len <= INT_MAX: no overflow */
+	uint32_t from = (uint32_t)i + 1u;	/* i < len <= INT_MAX */
+	uint32_t to;
 
-	if (!vm_code_known(p->code))
+	if (!vm_code_known(p->code)) {
+		SAY("instruction %u: undefined opcode 0x%x", i, p->code);
 		return 0;
+	}
 	switch (BPF_CLASS(p->code)) {
 	case BPF_LD:
 	case BPF_LDX:
-		if (BPF_MODE(p->code) == BPF_MEM && p->k >= BPF_MEMWORDS)
-			return 0;
-		return 1;
+		if (BPF_MODE(p->code) != BPF_MEM)
+			return 1;
+		/* FALLTHROUGH */
 	case BPF_ST:
 	case BPF_STX:
-		return p->k < BPF_MEMWORDS;
+		if (p->k < BPF_MEMWORDS)
+			return 1;
+		SAY("instruction %u: scratch memory index %u is out of range "
+		    "(0..%d)", i, p->k, BPF_MEMWORDS - 1);
+		return 0;
 	case BPF_ALU:
 		if ((BPF_OP(p->code) == BPF_DIV || BPF_OP(p->code) == BPF_MOD) &&
-		    BPF_SRC(p->code) == BPF_K && p->k == 0)
+		    BPF_SRC(p->code) == BPF_K && p->k == 0) {
+			SAY("instruction %u: %s by the constant 0", i,
+			    BPF_OP(p->code) == BPF_DIV ? "division" : "modulo");
 			return 0;
+		}
 		return 1;
 	case BPF_JMP:
 		if (BPF_OP(p->code) == BPF_JA) {
-			/* Wrapping sum, as libpcap computes it: a "negative"
-			   offset is a backward jump and is fine if it lands
-			   inside the program... */
-			if (from + p->k >= len)
+			/* Onto itself: an endless loop.  Checked first, since
+			   the wrapped target (i) is inside the program. */
+			if (p->k == 0xffffffffu) {
+				SAY("instruction %u: the jump lands on itself", i);
 				return 0;
-			/* ...except onto itself, an endless loop. */
-			return p->k != 0xffffffffu;
+			}
+			/* A wrapping sum, as libpcap computes it: a
+			   "negative" offset is a backward jump, fine if it
+			   lands inside the program. */
+			to = from + p->k;
+		} else {
+			to = from + (p->jt > p->jf ? p->jt : p->jf);
 		}
-		return from + p->jt < len && from + p->jf < len;
+		if (to < len)
+			return 1;
+		SAY("instruction %u: jump target %u is outside the program "
+		    "(%u instructions)", i, to, len);
+		return 0;
 	default:
 		/* BPF_RET, BPF_MISC: nothing more to check. */
 		return 1;
@@ -114,14 +149,38 @@ insn_ok(const struct bpf_insn *p, u_int i, u_int len)
 }
 
 int
-bpf_validate(const struct bpf_insn *f, int len)
+vm_check(const struct bpf_insn *f, u_int len, char *why, size_t size)
 {
 	u_int i;
 
-	if (f == NULL || len < 1)
+	if (why != NULL && size > 0)
+		why[0] = '\0';
+	if (len == 0 || len > (u_int)INT_MAX) {
+		if (len == 0)
+			SAY("the program is empty");
+		else
+			SAY("the program is too long (%u instructions)", len);
 		return 0;
-	for (i = 0; i < (u_int)len; i++)
-		if (!insn_ok(&f[i], i, (u_int)len))
+	}
+	if (f == NULL) {
+		SAY("the program has no instructions (NULL)");
+		return 0;
+	}
+	for (i = 0; i < len; i++)
+		if (!insn_ok(&f[i], i, len, why, size))
 			return 0;
-	return BPF_CLASS(f[len - 1].code) == BPF_RET;
+	if (BPF_CLASS(f[len - 1].code) != BPF_RET) {
+		SAY("instruction %u: the last instruction is not a return",
+		    len - 1);
+		return 0;
+	}
+	return 1;
+}
+
+int
+bpf_validate(const struct bpf_insn *f, int len)
+{
+	if (len < 1)
+		return 0;
+	return vm_check(f, (u_int)len, NULL, 0);
 }

@@ -26,10 +26,16 @@
 
 /*
  * Linux "special" load offsets (SKF_AD_OFF + SKF_AD_*), as the kernel's
- * linux/filter.h numbers them.  Only the two VLAN ones mean anything to a
- * userland interpreter; the printer names all of them.
+ * linux/filter.h numbers them.  The printer names all of them; the
+ * interpreters give the ones pcap_compile emits on a live Linux handle
+ * (protocol, packet type, interface index, VLAN tag and tag-present) from
+ * the auxiliary data of a capture, whatever the load's size, as the
+ * kernel does.
  */
 #define VM_SKF_AD_OFF			0xfffff000u
+#define VM_SKF_AD_PROTOCOL		(VM_SKF_AD_OFF + 0u)
+#define VM_SKF_AD_PKTTYPE		(VM_SKF_AD_OFF + 4u)
+#define VM_SKF_AD_IFINDEX		(VM_SKF_AD_OFF + 8u)
 #define VM_SKF_AD_VLAN_TAG		(VM_SKF_AD_OFF + 44u)
 #define VM_SKF_AD_VLAN_TAG_PRESENT	(VM_SKF_AD_OFF + 48u)
 
@@ -37,11 +43,44 @@
    rejected: libpcap master's bound, which keeps every program finite. */
 #define VM_MAX_BACKWARD_JUMPS 64u
 
-/* Auxiliary data of a Linux capture: the VLAN tag stripped by the kernel. */
+/* Auxiliary data of a Linux capture: what the kernel knows of a frame
+   besides its bytes (the fields of its sockaddr_ll and the VLAN tag it
+   stripped), for the SKF_AD_ loads. */
 struct vm_aux_data {
 	uint16_t vlan_tag;		/* TCI as the kernel reported it */
 	uint16_t vlan_tag_present;	/* 1 if the frame had a tag */
+	uint16_t pkttype;		/* PACKET_HOST, PACKET_OUTGOING, ... */
+	uint16_t protocol;		/* EtherType, host byte order */
+	uint32_t ifindex;		/* interface the frame came on */
 };
+
+/*
+ * The value of an ancillary load at offset k, if aux has it: 1 and *v set,
+ * or 0 (no aux data, or an offset it does not hold): the load is then an
+ * ordinary one, which no packet is long enough for.  One exception, kept
+ * from libpcap's interpreter: a byte load of a VLAN offset without aux
+ * data rejects the packet whatever the buffer length (vm_aux_vlan).
+ */
+static inline int
+vm_aux_load(const struct vm_aux_data *aux, uint32_t k, uint32_t *v)
+{
+	if (aux == NULL)
+		return 0;
+	switch (k) {
+	case VM_SKF_AD_PROTOCOL:	*v = aux->protocol; return 1;
+	case VM_SKF_AD_PKTTYPE:		*v = aux->pkttype; return 1;
+	case VM_SKF_AD_IFINDEX:		*v = aux->ifindex; return 1;
+	case VM_SKF_AD_VLAN_TAG:	*v = aux->vlan_tag; return 1;
+	case VM_SKF_AD_VLAN_TAG_PRESENT: *v = aux->vlan_tag_present; return 1;
+	default:			return 0;
+	}
+}
+
+static inline int
+vm_aux_vlan(uint32_t k)
+{
+	return k == VM_SKF_AD_VLAN_TAG || k == VM_SKF_AD_VLAN_TAG_PRESENT;
+}
 
 /* Big-endian loads from packet bytes of any alignment. */
 static inline uint32_t
@@ -120,6 +159,43 @@ vm_code_known(u_short code)
 {
 	return code < 256 && vm_known_code[code] != 0;
 }
+
+/*
+ * The validator (bpf_validate is this without the words): 1 if insns[0..len)
+ * may run, else 0 with the reason in why[0..size) when why is not NULL,
+ * naming the instruction ("instruction 3: jump target 9 is outside the
+ * program (5 instructions)", "the program is empty").
+ */
+INTERNAL int vm_check(const struct bpf_insn *insns, u_int len, char *why,
+		      size_t size);
+
+/*
+ * Program text (text.c): the reader of tcpdump's -ddd ("count" line, then
+ * "code jt jf k" in decimal) and -dd ("{ code, jt, jf, k }," in decimal or
+ * 0x hex) listings, the two bpf_dump prints that can be read back.
+ */
+enum vm_text_format {
+	VM_TEXT_DDD,
+	VM_TEXT_DD
+};
+
+enum vm_text_status {
+	VM_TEXT_OK = 0,
+	VM_TEXT_SYNTAX = -1,	/* malformed; the message names the line */
+	VM_TEXT_TOO_LONG = -2,	/* more than the caller's maximum */
+	VM_TEXT_NOMEM = -3
+};
+
+/*
+ * Read text[0..len) (need not be NUL-terminated; a NUL byte is a syntax
+ * error) in format fmt.  On VM_TEXT_OK, *insnsp is a malloc'ed array of *np
+ * instructions (NULL when there are none; free() it); they are not
+ * validated.  Otherwise nothing is allocated and, for VM_TEXT_SYNTAX, err
+ * says what is wrong ("line 3: k is out of range (0..4294967295)").
+ */
+INTERNAL enum vm_text_status vm_text_read(const char *text, size_t len,
+    enum vm_text_format fmt, size_t max_insns, struct bpf_insn **insnsp,
+    size_t *np, char *err, size_t errsize);
 
 /*
  * bpf_filter with auxiliary data; aux may be NULL (the VLAN loads then

@@ -573,11 +573,17 @@ deliver(pcap_t *p, const struct read_ctx *c, unsigned char *frame,
 	    (h->tp_status & TP_STATUS_VLAN_VALID);
 	if (lp->filter_in_userland && p->fprog != NULL) {
 		/* The filter sees the packet before the tag goes back in,
-		   with the tag as auxiliary data, as libpcap's does. */
+		   with the tag as auxiliary data, as libpcap's does; and,
+		   as the kernel's filter does, the frame's type, protocol
+		   and interface for the SKF_AD_ loads pcap_compile emits on
+		   a live handle (inbound/outbound, ifindex, vlan). */
 		struct vm_aux_data aux;
 
 		aux.vlan_tag = h->hv1.tp_vlan_tci & 0x0fff;
 		aux.vlan_tag_present = vlan_valid ? 1 : 0;
+		aux.pkttype = sll->sll_pkttype;
+		aux.protocol = ntohs(sll->sll_protocol);
+		aux.ifindex = (uint32_t)sll->sll_ifindex;
 		if (vm_prog_run_aux(p->fprog, bp, h->tp_len, snaplen, &aux) == 0)
 			return 0;
 	}

@@ -24,6 +24,15 @@
 
 #include "linux-int.h"
 #include "capture.h"
+#include "../compiler/cc.h"	/* BPF_SPECIAL_* code-generation flags */
+
+/* The kernel's number of its VLAN-tag-present ancillary load (linux/filter.h
+   SKF_AD_VLAN_TAG_PRESENT): SO_BPF_EXTENSIONS at least this means filters
+   may test the tag the kernel stripped. */
+#define LNX_SKF_AD_VLAN_TAG_PRESENT 48
+#ifndef SO_BPF_EXTENSIONS
+#define SO_BPF_EXTENSIONS 48
+#endif
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -253,6 +262,25 @@ choose_link_type(pcap_t *p)
 	return status;
 }
 
+/*
+ * What pcap_compile may use on this handle: the kernel's ancillary loads
+ * for packet type, interface index and protocol (inbound/outbound,
+ * ifindex) always, as every kernel with PF_PACKET has them; the VLAN tag
+ * loads when the kernel says it has them.  The userland interpreter reads
+ * the same values from the ring's frame headers (lnx_frame_aux).
+ */
+static void
+set_codegen_flags(pcap_t *p)
+{
+	int ext = 0;
+	socklen_t len = sizeof ext;
+
+	p->bpf_codegen_flags = BPF_SPECIAL_BASIC_HANDLING;
+	if (getsockopt(p->fd, SOL_SOCKET, SO_BPF_EXTENSIONS, &ext, &len) == 0 &&
+	    ext >= LNX_SKF_AD_VLAN_TAG_PRESENT)
+		p->bpf_codegen_flags |= BPF_SPECIAL_VLAN_HANDLING;
+}
+
 /* Socket, link type, first bind, promiscuous mode, auxiliary data. */
 static int
 setup_socket(pcap_t *p, int is_any)
@@ -311,6 +339,7 @@ setup_socket(pcap_t *p, int is_any)
 		core_fmt_errno(p->errbuf, errno, "setsockopt (PACKET_AUXDATA)");
 		return PCAP_ERROR;
 	}
+	set_codegen_flags(p);
 	/* Room for the cooked header plus a byte of data, whichever of the
 	   two cooked types ends up chosen. */
 	if (lp->cooked && p->snapshot < LNX_SLL2_HDR_LEN + 1)

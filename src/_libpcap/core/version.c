@@ -1,12 +1,20 @@
 /*
  * version.c - library identity and initialisation: pcap_lib_version names
- * this project, pcap_init accepts libpcap's options.
+ * this project, pcap_version is libpcap's exported version string, pcap_init
+ * accepts libpcap's options.
  */
 #include "pcap-int.h"
 
 #ifndef LIBPCAP_PY_VERSION
 #define LIBPCAP_PY_VERSION "2.0.0"
 #endif
+
+/*
+ * libpcap exports its version number as a string that no header declares;
+ * older programs (tcpdump among them) declare it themselves and print it.
+ * Read-only here: nothing in the library or a caller has reason to write it.
+ */
+PCAP_API_DEF const char pcap_version[] = "1.10";
 
 const char *
 pcap_lib_version(void)

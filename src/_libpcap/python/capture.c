@@ -861,15 +861,70 @@ stage_filter(ext_capture *c, PyObject *filt)
 	c->dlen = off;
 }
 
+/* compile(expr, /, *, optimize=True, netmask=None) */
 static PyObject *
-capture_set_filter(PyObject *self, PyObject *filt)
+capture_compile(PyObject *self, PyObject *args, PyObject *kwds)
 {
+	static char *kwlist[] = {"", "optimize", "netmask", NULL};
 	ext_capture *c = (ext_capture *)self;
+	PyObject *expr, *optimize = NULL, *netmask = Py_None;
+	bpf_u_int32 mask;
+	int opt = 1;
 
-	if (check_idle(c) < 0 || ext_live_set_filter(c->st, c->p, filt) < 0)
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$OO:compile", kwlist,
+					 &expr, &optimize, &netmask))
 		return NULL;
-	if (filt != Py_None)
-		stage_filter(c, filt);
+	if (!PyUnicode_Check(expr) && !PyBytes_Check(expr)) {
+		PyErr_Format(PyExc_TypeError,
+			     "compile() argument must be str or bytes, not %.100s",
+			     Py_TYPE(expr)->tp_name);
+		return NULL;
+	}
+	if ((optimize != NULL && (opt = PyObject_IsTrue(optimize)) < 0) ||
+	    ext_parse_netmask(netmask, &mask) < 0 || check_open(c) < 0)
+		return NULL;
+	return ext_compile_on_handle(c->st, c->p, expr, opt, mask, &c->inflight);
+}
+
+/* set_filter(filt, /, *, optimize=True, netmask=None) */
+static PyObject *
+capture_set_filter(PyObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = {"", "optimize", "netmask", NULL};
+	ext_capture *c = (ext_capture *)self;
+	PyObject *filt, *optimize = NULL, *netmask = Py_None, *f;
+	bpf_u_int32 mask;
+	int opt = 1;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$OO:set_filter", kwlist,
+					 &filt, &optimize, &netmask))
+		return NULL;
+	if (check_idle(c) < 0)
+		return NULL;
+	if (PyUnicode_Check(filt) || PyBytes_Check(filt)) {
+		if ((optimize != NULL && (opt = PyObject_IsTrue(optimize)) < 0) ||
+		    ext_parse_netmask(netmask, &mask) < 0)
+			return NULL;
+		/* On the handle: its link type and the kernel's extensions.
+		   inflight keeps close() from freeing it meanwhile. */
+		f = ext_compile_on_handle(c->st, c->p, filt, opt, mask,
+					  &c->inflight);
+		if (f == NULL)
+			return NULL;
+		if (check_idle(c) < 0) {
+			Py_DECREF(f);
+			return NULL;
+		}
+	} else {
+		f = Py_NewRef(filt);
+	}
+	if (ext_live_set_filter(c->st, c->p, f) < 0) {
+		Py_DECREF(f);
+		return NULL;
+	}
+	if (f != Py_None)
+		stage_filter(c, f);
+	Py_DECREF(f);
 	Py_RETURN_NONE;
 }
 
@@ -1154,11 +1209,22 @@ static PyMethodDef capture_methods[] = {
 	 "inject($self, data, /)\n--\n\n"
 	 "Send a raw packet (bytes-like, link-layer header included) out of\n"
 	 "the device; returns the number of bytes sent."},
-	{"set_filter", capture_set_filter, METH_O,
-	 "set_filter($self, filt, /)\n--\n\n"
-	 "Install a Filter (in the kernel where it can run there); None\n"
-	 "removes it.  Packets already read but not handed out are filtered\n"
-	 "again."},
+	{"compile", (PyCFunction)(void (*)(void))capture_compile,
+	 METH_VARARGS | METH_KEYWORDS,
+	 "compile($self, expr, /, *, optimize=True, netmask=None)\n--\n\n"
+	 "Compile a filter expression on this handle, as pcap_compile does\n"
+	 "(its link type, the kernel's BPF extensions), and return the\n"
+	 "Filter without installing it."},
+	{"set_filter", (PyCFunction)(void (*)(void))capture_set_filter,
+	 METH_VARARGS | METH_KEYWORDS,
+	 "set_filter($self, filt, /, *, optimize=True, netmask=None)\n--\n\n"
+	 "Install a Filter, or a filter expression (str, pcap-filter(7))\n"
+	 "compiled on this handle as pcap_compile does: for its link type\n"
+	 "and with the kernel's BPF extensions (VLAN tags, packet type,\n"
+	 "interface index) where Linux has them.  It runs in the kernel\n"
+	 "where it can run there; None removes it.  Packets already read\n"
+	 "but not handed out are filtered again.  A compile failure raises\n"
+	 "CompileError or FilterSyntaxError."},
 	{"set_direction", capture_set_direction, METH_O,
 	 "set_direction($self, direction, /)\n--\n\n"
 	 "Capture only 'in' (received), 'out' (sent) or 'inout' packets."},
@@ -1222,7 +1288,9 @@ static PyType_Slot capture_slots[] = {
 	 "released; Ctrl-C raises KeyboardInterrupt.  fanout=(group_id,\n"
 	 "mode) joins a PACKET_FANOUT group (mode 'hash', 'lb', 'cpu',\n"
 	 "'rollover', 'rnd' or 'qm') so that the captures of a group share\n"
-	 "the traffic.  libpcap's warnings are issued as PcapWarning, its\n"
+	 "the traffic.  filter is a Filter or an expression such as\n"
+	 "'tcp port 80', compiled on the handle (see set_filter).\n"
+	 "libpcap's warnings are issued as PcapWarning, its\n"
 	 "errors raised as PcapError.  A context manager."},
 	{0, NULL}
 };

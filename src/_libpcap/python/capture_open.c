@@ -102,56 +102,10 @@ static struct bpf_insn accept_all_insn[] = {
 	{BPF_RET | BPF_K, 0, 0, MAXIMUM_SNAPLEN}
 };
 
-/*
- * The Filter's program as a struct bpf_program, built from its public
- * instructions (a Filter was validated when it was made).  The caller
- * frees prog->bf_insns with PyMem_Free.
- */
-static int
-filter_program(PyObject *filt, struct bpf_program *prog)
-{
-	PyObject *insns = PyObject_GetAttrString(filt, "instructions"), *seq;
-	Py_ssize_t i, n;
-
-	prog->bf_len = 0;
-	prog->bf_insns = NULL;
-	if (insns == NULL)
-		return -1;
-	seq = PySequence_Fast(insns, "Filter.instructions is not a sequence");
-	Py_DECREF(insns);
-	if (seq == NULL)
-		return -1;
-	n = PySequence_Fast_GET_SIZE(seq);
-	prog->bf_insns = PyMem_Calloc(n > 0 ? (size_t)n : 1, sizeof(struct bpf_insn));
-	if (prog->bf_insns == NULL) {
-		Py_DECREF(seq);
-		PyErr_NoMemory();
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned int code, jt, jf, k;
-
-		if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "IIII",
-				      &code, &jt, &jf, &k)) {
-			PyMem_Free(prog->bf_insns);
-			prog->bf_insns = NULL;
-			Py_DECREF(seq);
-			return -1;
-		}
-		prog->bf_insns[i].code = (u_short)code;
-		prog->bf_insns[i].jt = (u_char)jt;
-		prog->bf_insns[i].jf = (u_char)jf;
-		prog->bf_insns[i].k = k;
-	}
-	prog->bf_len = (u_int)n;
-	Py_DECREF(seq);
-	return 0;
-}
-
 int
 ext_live_set_filter(ext_state *st, pcap_t *p, PyObject *filt)
 {
-	struct bpf_program all = {1, accept_all_insn}, prog;
+	struct bpf_program all = {1, accept_all_insn};
 	int rc;
 
 	if (filt != Py_None && !ext_filter_check(st, filt)) {
@@ -163,10 +117,10 @@ ext_live_set_filter(ext_state *st, pcap_t *p, PyObject *filt)
 	if (filt == Py_None) {
 		rc = pcap_setfilter(p, &all);
 	} else {
-		if (filter_program(filt, &prog) < 0)
-			return -1;
-		rc = pcap_setfilter(p, &prog);	/* copies it */
-		PyMem_Free(prog.bf_insns);
+		/* pcap_setfilter copies the program; its prototype is not
+		   const, but it only reads it */
+		rc = pcap_setfilter(p, (struct bpf_program *)
+				    ext_filter_program(filt));
 	}
 	if (rc < 0) {
 		ext_live_raise(st, p, PCAP_ERROR);
@@ -343,6 +297,24 @@ check_setter(ext_state *st, pcap_t *p, int rc)
 	return 0;
 }
 
+/* The filter= option: a Filter, or an expression compiled on the
+   activated handle (so with the kernel's BPF extensions). */
+static int
+live_filter_option(ext_state *st, pcap_t *p, PyObject *filt)
+{
+	PyObject *f;
+	int rc;
+
+	if (ext_filter_check(st, filt))
+		return ext_live_set_filter(st, p, filt);
+	f = ext_compile_on_handle(st, p, filt, 1, PCAP_NETMASK_UNKNOWN, NULL);
+	if (f == NULL)
+		return -1;
+	rc = ext_live_set_filter(st, p, f);
+	Py_DECREF(f);
+	return rc;
+}
+
 pcap_t *
 ext_live_open(ext_state *st, PyObject *args, PyObject *kwds,
 	      PyObject **device_out, int *timeout_out)
@@ -388,10 +360,11 @@ ext_live_open(ext_state *st, PyObject *args, PyObject *kwds,
 		if (parse_direction(direction, &d) < 0)
 			return NULL;
 	}
-	if (filt != Py_None && !ext_filter_check(st, filt)) {
+	if (filt != Py_None && !ext_filter_check(st, filt) &&
+	    !PyUnicode_Check(filt) && !PyBytes_Check(filt)) {
 		PyErr_Format(PyExc_TypeError,
-			     "filter must be a Filter or None, not %.100s",
-			     Py_TYPE(filt)->tp_name);
+			     "filter must be a Filter, an expression (str) or "
+			     "None, not %.100s", Py_TYPE(filt)->tp_name);
 		return NULL;
 	}
 	device = device != NULL ? Py_NewRef(device) : PyUnicode_FromString("any");
@@ -449,7 +422,7 @@ ext_live_open(ext_state *st, PyObject *args, PyObject *kwds,
 	}
 	if ((datalink != Py_None && ext_live_set_datalink(st, p, datalink) < 0) ||
 	    (direction != Py_None && ext_live_set_direction(st, p, direction) < 0) ||
-	    (filt != Py_None && ext_live_set_filter(st, p, filt) < 0))
+	    (filt != Py_None && live_filter_option(st, p, filt) < 0))
 		goto fail;
 	Py_DECREF(dev_b);
 	*device_out = device;

@@ -6,6 +6,9 @@
  *   PcapError(Exception)          .code (PCAP_ERROR_*), .message (libpcap's text)
  *     PcapFileError               opening, reading or writing a savefile
  *     PcapNotSupported            an engine that is not there (yet)
+ *     CompileError                a filter expression did not compile:
+ *                                 .expression, .offset, .token, .libpcap_message
+ *       FilterSyntaxError         ... because it did not parse
  *
  * The classes live in the module state; their names say "libpcap." because
  * the package re-exports them there (and pickling looks them up there).
@@ -120,6 +123,127 @@ static PyType_Spec pcaperror_spec = {
 	.slots = pcaperror_slots,
 };
 
+/*
+ * CompileError(message='', code=-1, expression=None, offset=None,
+ * token=None, libpcap_message=None): message is what str() shows (libpcap's
+ * text plus the position when known); libpcap_message is libpcap's text
+ * alone, as pcap_geterr gives it (defaults to message).
+ */
+static int
+compileerror_init(PyObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = {"message", "code", "expression", "offset",
+				 "token", "libpcap_message", NULL};
+	PyObject *message = NULL, *expression = Py_None, *offset = Py_None;
+	PyObject *token = Py_None, *lmsg = NULL, *base_args;
+	int code = PCAP_ERROR, rc;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OiOOOO:CompileError",
+					 kwlist, &message, &code, &expression,
+					 &offset, &token, &lmsg))
+		return -1;
+	base_args = message != NULL ? Py_BuildValue("(Oi)", message, code)
+				    : Py_BuildValue("()");
+	if (base_args == NULL)
+		return -1;
+	rc = pcaperror_init(self, base_args, NULL);
+	Py_DECREF(base_args);
+	if (rc < 0)
+		return -1;
+	if (lmsg == NULL) {
+		lmsg = get_attr(self, "message");
+		if (lmsg == NULL)
+			return -1;
+	} else {
+		Py_INCREF(lmsg);
+	}
+	rc = set_attr(self, "libpcap_message", lmsg);
+	Py_DECREF(lmsg);
+	if (rc < 0 || set_attr(self, "expression", expression) < 0 ||
+	    set_attr(self, "offset", offset) < 0 ||
+	    set_attr(self, "token", token) < 0)
+		return -1;
+	return 0;
+}
+
+static PyObject *
+compileerror_reduce(PyObject *self, PyObject *unused)
+{
+	static const char *names[] = {"message", "code", "expression", "offset",
+				      "token", "libpcap_message"};
+	PyObject *args = PyTuple_New(6);
+	int i;
+
+	(void)unused;
+	if (args == NULL)
+		return NULL;
+	for (i = 0; i < 6; i++) {
+		PyObject *v = get_attr(self, names[i]);
+
+		if (v == NULL) {
+			Py_DECREF(args);
+			return NULL;
+		}
+		PyTuple_SET_ITEM(args, i, v);
+	}
+	return Py_BuildValue("ON", (PyObject *)Py_TYPE(self), args);
+}
+
+static PyMethodDef compileerror_methods[] = {
+	{"__reduce__", compileerror_reduce, METH_NOARGS, NULL},
+	{NULL, NULL, 0, NULL}
+};
+
+static PyType_Slot compileerror_slots[] = {
+	{Py_tp_init, (void *)compileerror_init},
+	{Py_tp_methods, compileerror_methods},
+	{Py_tp_doc, (void *)
+	 "CompileError(message='', code=-1, expression=None, offset=None,\n"
+	 "             token=None, libpcap_message=None)\n--\n\n"
+	 "A filter expression did not compile.  .libpcap_message is libpcap's\n"
+	 "text (what pcap_geterr says), .expression the text compiled, and\n"
+	 ".offset / .token the byte offset in the expression (UTF-8) and the\n"
+	 "token where the parser stopped, or None when the error has no\n"
+	 "position.  str(exc) and .message add the position to libpcap's\n"
+	 "text."},
+	{0, NULL}
+};
+
+static PyType_Spec compileerror_spec = {
+	.name = "libpcap.CompileError",
+	.basicsize = 0,
+	.itemsize = 0,
+	.flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+	.slots = compileerror_slots,
+};
+
+static PyType_Slot syntaxerror_slots[] = {
+	{Py_tp_doc, (void *)
+	 "The filter expression does not parse (libpcap: \"can't parse filter\n"
+	 "expression: syntax error\").  .offset and .token say where."},
+	{0, NULL}
+};
+
+static PyType_Spec syntaxerror_spec = {
+	.name = "libpcap.FilterSyntaxError",
+	.basicsize = 0,
+	.itemsize = 0,
+	.flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+	.slots = syntaxerror_slots,
+};
+
+static PyObject *
+subclass(PyObject *module, PyType_Spec *spec, PyObject *base)
+{
+	PyObject *bases = PyTuple_Pack(1, base), *cls;
+
+	if (bases == NULL)
+		return NULL;
+	cls = PyType_FromModuleAndSpec(module, spec, bases);
+	Py_DECREF(bases);
+	return cls;
+}
+
 int
 ext_errors_init(PyObject *module, ext_state *st)
 {
@@ -142,6 +266,17 @@ ext_errors_init(PyObject *module, ext_state *st)
 		"The operation needs an engine this build does not have (yet).",
 		st->PcapError, NULL);
 	if (st->PcapNotSupported == NULL)
+		return -1;
+	st->CompileError = subclass(module, &compileerror_spec, st->PcapError);
+	if (st->CompileError == NULL)
+		return -1;
+	st->FilterSyntaxError = subclass(module, &syntaxerror_spec,
+					 st->CompileError);
+	if (st->FilterSyntaxError == NULL)
+		return -1;
+	if (PyModule_AddObjectRef(module, "CompileError", st->CompileError) < 0 ||
+	    PyModule_AddObjectRef(module, "FilterSyntaxError",
+				  st->FilterSyntaxError) < 0)
 		return -1;
 	if (PyModule_AddObjectRef(module, "PcapError", st->PcapError) < 0 ||
 	    PyModule_AddObjectRef(module, "PcapFileError", st->PcapFileError) < 0 ||

@@ -6,9 +6,12 @@
  *
  * The object is thin: it keeps its own struct bpf_program copy and the
  * engine's predecoded form of the same program (vm_prog_new), which match()
- * and the Reader run; the verdict is bpf_validate's, the result is
- * bpf_filter's and the text is bpf_dump's.  This is the one file of the
- * extension that calls the engine's internal interface (bpf/vm.h).
+ * and the Reader run.  Everything else is the BPF engine's: the verdict and
+ * the reason for a refusal (vm_check), the reading of -dd/-ddd text
+ * (vm_text_read), the result (bpf_filter) and the listings (bpf_dump).
+ * This is the one file of the extension that calls the engine's internal
+ * interface (bpf/vm.h); compiled programs come in through
+ * ext_filter_from_program (compile.c).
  */
 #include "native.h"
 
@@ -33,78 +36,6 @@ struct ext_filter {
 typedef struct ext_filter ext_filter;
 
 /* ---- the one constructor ------------------------------------------------ */
-
-/*
- * Why was insns[0..n) refused?  Called only after bpf_validate said no, to
- * add the position to libpcap's message.  Each reason named here is a fact
- * about the instruction that makes any program invalid; when none is found
- * the message stays libpcap's alone.
- */
-static void
-explain_invalid(const struct bpf_insn *insns, u_int n, char *buf, size_t size)
-{
-	u_int i;
-
-	buf[0] = '\0';
-	if (n == 0) {
-		snprintf(buf, size, "the program is empty");
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		const struct bpf_insn *p = &insns[i];
-		u_short code = p->code;
-		uint32_t from = (uint32_t)i + 1u;
-
-		if (!vm_code_known(code)) {
-			snprintf(buf, size, "instruction %u: undefined opcode 0x%x",
-				 i, code);
-			return;
-		}
-		if ((code == (BPF_LD | BPF_MEM) || code == (BPF_LDX | BPF_MEM) ||
-		     code == BPF_ST || code == BPF_STX) &&
-		    p->k >= BPF_MEMWORDS) {
-			snprintf(buf, size,
-				 "instruction %u: scratch memory index %u is out of "
-				 "range (0..%d)", i, p->k, BPF_MEMWORDS - 1);
-			return;
-		}
-		if (BPF_CLASS(code) == BPF_ALU && BPF_SRC(code) == BPF_K &&
-		    (BPF_OP(code) == BPF_DIV || BPF_OP(code) == BPF_MOD) &&
-		    p->k == 0) {
-			snprintf(buf, size, "instruction %u: %s by the constant 0",
-				 i, BPF_OP(code) == BPF_DIV ? "division" : "modulo");
-			return;
-		}
-		if (code == (BPF_JMP | BPF_JA)) {
-			uint32_t to = from + p->k;	/* wraps, as libpcap's */
-
-			if (p->k == 0xffffffffu) {
-				snprintf(buf, size,
-					 "instruction %u: the jump lands on itself", i);
-				return;
-			}
-			if (to >= n) {
-				snprintf(buf, size,
-					 "instruction %u: jump target %u is outside the "
-					 "program (%u instructions)", i, to, n);
-				return;
-			}
-		} else if (BPF_CLASS(code) == BPF_JMP) {
-			uint32_t far = from + (p->jt > p->jf ? p->jt : p->jf);
-
-			if (far >= n) {
-				snprintf(buf, size,
-					 "instruction %u: jump target %u is outside the "
-					 "program (%u instructions)", i, far, n);
-				return;
-			}
-		}
-	}
-	if (BPF_CLASS(insns[n - 1].code) != BPF_RET)
-		snprintf(buf, size,
-			 "instruction %u: the last instruction is not a return",
-			 n - 1);
-}
 
 static PyObject *
 raise_too_long(ext_state *st)
@@ -146,7 +77,7 @@ filter_build(PyTypeObject *tp, ext_state *st, struct bpf_insn *insns, u_int n)
 			PyMem_RawFree(insns);
 			return PyErr_NoMemory();
 		}
-		explain_invalid(insns, n, why, sizeof why);
+		(void)vm_check(insns, n, why, sizeof why);
 		PyMem_RawFree(insns);
 		/* libpcap's text first, so a test for it still matches */
 		snprintf(msg, sizeof msg, "BPF program is not valid%s%s",
@@ -499,243 +430,57 @@ text_close(text_src *t)
 		PyBuffer_Release(&t->view);
 }
 
-static const char *
-skip_blanks(const char *s, const char *end)
-{
-	while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\v' ||
-			   *s == '\f'))
-		s++;
-	return s;
-}
-
-/*
- * An unsigned number at *sp: decimal, or hexadecimal after 0x when hex is
- * allowed (C's syntax, where a leading 0 would mean octal: refused then).  *v gets the value, or UINT64_MAX once it passes 2**32 (the
- * digits are still consumed, so the caller reports the whole number).
- * Returns 0, or -1 if there is no number here.
- */
-static int
-parse_number(const char **sp, const char *end, int hex, uint64_t *v)
-{
-	const char *s = *sp;
-	uint64_t acc = 0;
-	int base = 10, digits = 0;
-
-	if (hex && end - s >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	} else if (hex && end - s >= 2 && s[0] == '0' && s[1] >= '0' &&
-		   s[1] <= '9') {
-		return -1;	/* C would read 010 as octal: refuse, not guess */
-	}
-	for (; s < end; s++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			break;
-		digits++;
-		if (acc != UINT64_MAX) {
-			acc = acc * (uint64_t)base + (uint64_t)d;
-			if (acc > 0xffffffffULL)
-				acc = UINT64_MAX;
-		}
-	}
-	if (digits == 0)
-		return -1;
-	*sp = s;
-	*v = acc;
-	return 0;
-}
-
-/* Growing array of parsed instructions. */
-typedef struct {
-	struct bpf_insn *v;
-	size_t n, cap;
-} insn_vec;
-
-static int
-vec_push(insn_vec *vec, const uint64_t f[4])
-{
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 64;
-		struct bpf_insn *nv = PyMem_RawRealloc(vec->v, cap * sizeof *nv);
-
-		if (nv == NULL) {
-			PyErr_NoMemory();
-			return -1;
-		}
-		vec->v = nv;
-		vec->cap = cap;
-	}
-	vec->v[vec->n].code = (u_short)f[0];
-	vec->v[vec->n].jt = (u_char)f[1];
-	vec->v[vec->n].jf = (u_char)f[2];
-	vec->v[vec->n].k = (bpf_u_int32)f[3];
-	vec->n++;
-	return 0;
-}
-
-/* Range check of the four fields of the instruction on line `line`. */
-static int
-check_fields(const uint64_t f[4], Py_ssize_t line)
-{
-	static const char *names[4] = {"code", "jt", "jf", "k"};
-	static const uint64_t max[4] = {0xffff, 0xff, 0xff, 0xffffffffULL};
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		if (f[i] > max[i]) {
-			PyErr_Format(PyExc_ValueError,
-				     "line %zd: %s is out of range (0..%llu)",
-				     line, names[i], (unsigned long long)max[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-typedef enum { FMT_DDD, FMT_DD } text_format;
-
-/*
- * One line of an instruction: -ddd "code jt jf k" in decimal, or -dd
- * "{ code, jt, jf, k }," (decimal or 0x hex, final comma optional).
- * 0 and f filled, or -1 (syntax error, not raised).
- */
-static int
-parse_insn_line(const char *s, const char *end, text_format fmt, uint64_t f[4])
-{
-	int i, hex = fmt == FMT_DD;
-
-	s = skip_blanks(s, end);
-	if (fmt == FMT_DD) {
-		if (s == end || *s != '{')
-			return -1;
-		s = skip_blanks(s + 1, end);
-	}
-	for (i = 0; i < 4; i++) {
-		const char *after;
-
-		if (i > 0 && fmt == FMT_DD) {
-			if (s == end || *s != ',')
-				return -1;
-			s = skip_blanks(s + 1, end);
-		}
-		if (parse_number(&s, end, hex, &f[i]) < 0)
-			return -1;
-		after = s;
-		s = skip_blanks(s, end);
-		/* -ddd numbers are separated by blanks, "1 23" is not "123" */
-		if (fmt == FMT_DDD && i < 3 && s == after)
-			return -1;
-	}
-	if (fmt == FMT_DD) {
-		if (s == end || *s != '}')
-			return -1;
-		s = skip_blanks(s + 1, end);
-		if (s < end && *s == ',')
-			s = skip_blanks(s + 1, end);
-	}
-	return s == end ? 0 : -1;
-}
-
 static PyObject *
-filter_from_text(PyTypeObject *tp, PyObject *obj, text_format fmt)
+filter_from_text(PyTypeObject *tp, PyObject *obj, enum vm_text_format fmt)
 {
-	const char *fname = fmt == FMT_DD ? "from_dd" : "from_ddd";
+	const char *fname = fmt == VM_TEXT_DD ? "from_dd" : "from_ddd";
 	ext_state *st = state_of_type(tp);
 	text_src t;
-	insn_vec vec = {NULL, 0, 0};
-	const char *s, *eol;
-	Py_ssize_t line = 0, count_line = 0;
-	uint64_t count = 0;
-	int have_count = fmt == FMT_DD;
+	struct bpf_insn *parsed, *insns;
+	size_t n;
+	char err[160];
+	enum vm_text_status rc;
 
 	if (st == NULL || text_open(obj, &t, fname) < 0)
 		return NULL;
-	for (s = t.s; s < t.end; s = eol + 1) {
-		const char *b;
-		uint64_t f[4];
-
-		eol = memchr(s, '\n', (size_t)(t.end - s));
-		if (eol == NULL)
-			eol = t.end;
-		line++;
-		b = skip_blanks(s, eol);
-		if (b == eol)
-			continue;	/* blank lines are fine anywhere */
-		if (!have_count) {
-			/* -ddd starts with the instruction count alone */
-			if (parse_number(&b, eol, 0, &count) < 0 ||
-			    skip_blanks(b, eol) != eol) {
-				PyErr_Format(PyExc_ValueError,
-					     "line %zd: expected the instruction count "
-					     "(tcpdump -ddd format)", line);
-				goto fail;
-			}
-			have_count = 1;
-			count_line = line;
-			continue;
-		}
-		if (parse_insn_line(b, eol, fmt, f) < 0) {
-			PyErr_Format(PyExc_ValueError,
-				     fmt == FMT_DD
-				     ? "line %zd: expected \"{ code, jt, jf, k },\" "
-				       "(tcpdump -dd format)"
-				     : "line %zd: expected four decimal numbers "
-				       "\"code jt jf k\" (tcpdump -ddd format)", line);
-			goto fail;
-		}
-		if (check_fields(f, line) < 0)
-			goto fail;
-		if (fmt == FMT_DDD && vec.n >= count) {
-			PyErr_Format(PyExc_ValueError,
-				     "line %zd: more instructions than the count of "
-				     "%llu on line %zd", line,
-				     (unsigned long long)count, count_line);
-			goto fail;
-		}
-		if (vec.n >= FILTER_MAX_INSNS + 1)
-			break;	/* filter_build refuses it as too long */
-		if (vec_push(&vec, f) < 0)
-			goto fail;
-	}
-	if (!have_count) {
-		PyErr_SetString(PyExc_ValueError,
-				"expected the instruction count (tcpdump -ddd "
-				"format), got no text");
-		goto fail;
-	}
-	if (fmt == FMT_DDD && vec.n != count) {
-		PyErr_Format(PyExc_ValueError,
-			     "line %zd: the count says %llu instructions, but %zu "
-			     "follow%s", count_line, (unsigned long long)count, vec.n,
-			     vec.n == 1 ? "s" : "");
-		goto fail;
-	}
+	rc = vm_text_read(t.s, (size_t)(t.end - t.s), fmt, FILTER_MAX_INSNS,
+			  &parsed, &n, err, sizeof err);
 	text_close(&t);
-	return filter_build(tp, st, vec.v, (u_int)vec.n);
-fail:
-	text_close(&t);
-	PyMem_RawFree(vec.v);
-	return NULL;
+	switch (rc) {
+	case VM_TEXT_OK:
+		break;
+	case VM_TEXT_TOO_LONG:
+		return raise_too_long(st);
+	case VM_TEXT_NOMEM:
+		return PyErr_NoMemory();
+	default:
+		PyErr_SetString(PyExc_ValueError, err);
+		return NULL;
+	}
+	/* The Filter keeps its program in PyMem_Raw memory. */
+	insns = NULL;
+	if (n > 0) {
+		insns = PyMem_RawMalloc(n * sizeof *insns);
+		if (insns == NULL) {
+			free(parsed);
+			return PyErr_NoMemory();
+		}
+		memcpy(insns, parsed, n * sizeof *insns);
+	}
+	free(parsed);
+	return filter_build(tp, st, insns, (u_int)n);
 }
 
 static PyObject *
 filter_from_ddd(PyObject *cls, PyObject *text)
 {
-	return filter_from_text((PyTypeObject *)cls, text, FMT_DDD);
+	return filter_from_text((PyTypeObject *)cls, text, VM_TEXT_DDD);
 }
 
 static PyObject *
 filter_from_dd(PyObject *cls, PyObject *text)
 {
-	return filter_from_text((PyTypeObject *)cls, text, FMT_DD);
+	return filter_from_text((PyTypeObject *)cls, text, VM_TEXT_DD);
 }
 
 /* ---- using it ----------------------------------------------------------- */
@@ -1016,6 +761,26 @@ u_int
 ext_filter_run(PyObject *filt, const u_char *data, u_int wirelen, u_int caplen)
 {
 	return vm_prog_run(((ext_filter *)filt)->vm, data, wirelen, caplen);
+}
+
+PyObject *
+ext_filter_from_program(ext_state *st, const struct bpf_insn *insns, u_int n)
+{
+	struct bpf_insn *copy = NULL;
+
+	if (st->FilterType == NULL) {
+		PyErr_SetString(PyExc_RuntimeError, "the Filter type is gone");
+		return NULL;
+	}
+	if (n > FILTER_MAX_INSNS)
+		return raise_too_long(st);
+	if (n > 0) {
+		copy = PyMem_RawMalloc(n * sizeof *copy);
+		if (copy == NULL)
+			return PyErr_NoMemory();
+		memcpy(copy, insns, n * sizeof *copy);
+	}
+	return filter_build(st->FilterType, st, copy, n);
 }
 
 /* ---- the type ----------------------------------------------------------- */

@@ -3,7 +3,8 @@
  * per-module state (types and exception classes) with its traverse, clear
  * and free hooks, the lookup of that state from a type, and the small
  * version shims that the other files share.  The work is in packet.c,
- * reader.c, writer.c, filter.c, capture.c, errors.c and fileobj.c.
+ * reader.c, writer.c, filter.c, compile.c, capture.c, errors.c and
+ * fileobj.c.
  */
 #include "native.h"
 
@@ -105,6 +106,8 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->PcapError);
 	Py_VISIT(st->PcapFileError);
 	Py_VISIT(st->PcapNotSupported);
+	Py_VISIT(st->CompileError);
+	Py_VISIT(st->FilterSyntaxError);
 	Py_VISIT(st->TextIOBase);
 	Py_VISIT(st->SimpleCData);
 	Py_VISIT(st->s_fspath);
@@ -141,6 +144,8 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->PcapError);
 	Py_CLEAR(st->PcapFileError);
 	Py_CLEAR(st->PcapNotSupported);
+	Py_CLEAR(st->CompileError);
+	Py_CLEAR(st->FilterSyntaxError);
 	Py_CLEAR(st->TextIOBase);
 	Py_CLEAR(st->SimpleCData);
 	Py_CLEAR(st->s_fspath);
@@ -200,7 +205,7 @@ module_exec(PyObject *m)
 
 	if (ext_errors_init(m, st) < 0 || ext_packet_init_type(m, st) < 0 ||
 	    ext_reader_init_type(m, st) < 0 || ext_writer_init_type(m, st) < 0 ||
-	    ext_filter_init_type(m, st) < 0 ||
+	    ext_filter_init_type(m, st) < 0 || ext_compile_init(m, st) < 0 ||
 	    ext_capture_init_type(m, st) < 0)
 		return -1;
 

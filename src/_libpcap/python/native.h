@@ -79,6 +79,8 @@ typedef struct {
 	PyObject *PcapError;		/* root of the hierarchy */
 	PyObject *PcapFileError;	/* savefile open/read/write errors */
 	PyObject *PcapNotSupported;	/* engine not there (yet) */
+	PyObject *CompileError;		/* a filter expression did not compile */
+	PyObject *FilterSyntaxError;	/* ... because it did not parse */
 	PyObject *TextIOBase;		/* io.TextIOBase, to reject text files */
 	PyObject *SimpleCData;		/* ctypes._SimpleCData, once needed */
 	/* Interned attribute names: a fresh string per call would also fill
@@ -134,6 +136,32 @@ const struct bpf_program *ext_filter_program(PyObject *filt);
    no GIL: a Filter never changes (the caller keeps filt alive). */
 u_int ext_filter_run(PyObject *filt, const u_char *data, u_int wirelen,
 		     u_int caplen);
+/* A new Filter holding a copy of insns[0..n) (validated); NULL + error. */
+PyObject *ext_filter_from_program(ext_state *st, const struct bpf_insn *insns,
+				  u_int n);
+
+/* ---- filter expressions (compile.c) ----------------------------------- */
+
+struct cc_errpos;
+int ext_compile_init(PyObject *module, ext_state *st);
+/*
+ * Compile expr (str or bytes) on the open handle p, as pcap_compile does
+ * (the handle's link type, snapshot length, savefile byte order or live
+ * kernel extensions), into a new Filter; NULL with CompileError /
+ * FilterSyntaxError set on failure.  The GIL is released meanwhile;
+ * *inflight (if not NULL) counts this thread as inside the core.
+ */
+PyObject *ext_compile_on_handle(ext_state *st, pcap_t *p, PyObject *expr,
+				int optimize, bpf_u_int32 netmask, int *inflight);
+/* netmask argument: None (unknown), an int in host order or a dotted
+   quad.  0 or -1 with an exception set. */
+int ext_parse_netmask(PyObject *o, bpf_u_int32 *mask);
+/* linktype argument: a DLT_ int or a name ("EN10MB", "DLT_EN10MB"). */
+int ext_parse_linktype(PyObject *o, int *dlt);
+/* Raise CompileError or FilterSyntaxError for errbuf (libpcap's text);
+   pos (may be NULL) says where the parser stopped.  Returns NULL. */
+PyObject *ext_raise_compile(ext_state *st, const char *errbuf, PyObject *expr,
+			    const struct cc_errpos *pos);
 
 /* ---- Capture, devices() (capture.c, devices.c) ---------------------- */
 

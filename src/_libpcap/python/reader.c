@@ -517,19 +517,30 @@ open_object(ext_reader *r, PyObject *obj)
 	return open_stream(r, fp, 0);
 }
 
+static int reader_filter_arg(ext_reader *r, PyObject *filt, PyObject *optimize,
+			     PyObject *netmask, PyObject **out);
+static void reader_install(ext_reader *r, PyObject *f);
+
 static int
 reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = {"source", NULL};
+	static char *kwlist[] = {"source", "filter", NULL};
 	ext_reader *r = (ext_reader *)self;
-	PyObject *source, *path = NULL;
+	PyObject *source, *path = NULL, *filt = Py_None, *f;
 	ext_src_kind kind;
 	int fd = -1;
 	pcap_t *p = NULL;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:Reader", kwlist,
-					 &source))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$O:Reader", kwlist,
+					 &source, &filt))
 		return -1;
+	if (filt != Py_None && !ext_filter_check(r->st, filt) &&
+	    !PyUnicode_Check(filt) && !PyBytes_Check(filt)) {
+		PyErr_Format(PyExc_TypeError,
+			     "filter must be a Filter, an expression (str) or "
+			     "None, not %.100s", Py_TYPE(filt)->tp_name);
+		return -1;
+	}
 	if (r->opened || r->busy) {
 		PyErr_SetString(PyExc_RuntimeError,
 				"Reader.__init__() may be called only once");
@@ -564,6 +575,11 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 	r->swapped = pcap_is_swapped(p);
 	r->major = pcap_major_version(p);
 	r->minor = pcap_minor_version(p);
+	if (filt != Py_None) {
+		if (reader_filter_arg(r, filt, NULL, Py_None, &f) < 0)
+			return -1;	/* the Reader stays open: dealloc closes */
+		reader_install(r, f);
+	}
 	return 0;
 }
 
@@ -890,27 +906,115 @@ fail:
 
 /* ---- filtering ---------------------------------------------------------- */
 
-/* set_filter(filt) */
-static PyObject *
-reader_set_filter(PyObject *self, PyObject *filt)
+/*
+ * filt as a Filter to install: a Filter as it is, a str/bytes expression
+ * compiled on the Reader's own handle (its link type, snapshot length and
+ * byte order, as pcap_compile does for a savefile), None as NULL.  New
+ * reference in *out; -1 with an exception set.
+ */
+static int
+reader_filter_arg(ext_reader *r, PyObject *filt, PyObject *optimize,
+		  PyObject *netmask, PyObject **out)
 {
-	ext_reader *r = (ext_reader *)self;
+	bpf_u_int32 mask;
+	int opt = 1;
+
+	*out = NULL;
+	if (filt == Py_None)
+		return 0;
+	if (ext_filter_check(r->st, filt)) {
+		*out = Py_NewRef(filt);
+		return 0;
+	}
+	if (!PyUnicode_Check(filt) && !PyBytes_Check(filt)) {
+		PyErr_Format(PyExc_TypeError,
+			     "a filter must be a Filter, an expression (str) or "
+			     "None, not %.100s", Py_TYPE(filt)->tp_name);
+		return -1;
+	}
+	if (optimize != NULL && (opt = PyObject_IsTrue(optimize)) < 0)
+		return -1;
+	if (ext_parse_netmask(netmask, &mask) < 0)
+		return -1;
+	/* busy: another thread cannot close the handle while the compile
+	   runs without the GIL */
+	*out = ext_compile_on_handle(r->st, r->p, filt, opt, mask, &r->busy);
+	return *out != NULL ? 0 : -1;
+}
+
+/* Install f (a Filter or NULL; the reference is taken). */
+static void
+reader_install(ext_reader *r, PyObject *f)
+{
 	size_t i;
 
-	if (filt != Py_None && !ext_filter_check(r->st, filt)) {
-		PyErr_Format(PyExc_TypeError,
-			     "set_filter() argument must be a Filter or None, "
-			     "not %.100s", Py_TYPE(filt)->tp_name);
-		return NULL;
-	}
-	if (reader_check(r) < 0)
-		return NULL;
-	Py_XSETREF(r->filter, filt == Py_None ? NULL : Py_NewRef(filt));
+	Py_XSETREF(r->filter, f);
 	/* The staged packets not handed out yet are judged again: the new
 	   filter applies from the next packet on. */
 	for (i = r->pos; i < r->nrec; i++)
 		r->recs[i].pass = stage_judge(r, &r->recs[i]);
+}
+
+/* set_filter(filt, /, *, optimize=True, netmask=None) */
+static PyObject *
+reader_set_filter(PyObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = {"", "optimize", "netmask", NULL};
+	ext_reader *r = (ext_reader *)self;
+	PyObject *filt, *optimize = NULL, *netmask = Py_None, *f;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$OO:set_filter", kwlist,
+					 &filt, &optimize, &netmask))
+		return NULL;
+	if (filt != Py_None && !ext_filter_check(r->st, filt) &&
+	    !PyUnicode_Check(filt) && !PyBytes_Check(filt)) {
+		PyErr_Format(PyExc_TypeError,
+			     "set_filter() argument must be a Filter, an "
+			     "expression (str) or None, not %.100s",
+			     Py_TYPE(filt)->tp_name);
+		return NULL;
+	}
+	if (reader_check(r) < 0 ||
+	    reader_filter_arg(r, filt, optimize, netmask, &f) < 0)
+		return NULL;
+	if (reader_check(r) < 0) {	/* closed while compiling? */
+		Py_XDECREF(f);
+		return NULL;
+	}
+	reader_install(r, f);
 	Py_RETURN_NONE;
+}
+
+/* compile(expr, /, *, optimize=True, netmask=None) */
+static PyObject *
+reader_compile(PyObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = {"", "optimize", "netmask", NULL};
+	ext_reader *r = (ext_reader *)self;
+	PyObject *expr, *optimize = NULL, *netmask = Py_None, *f;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$OO:compile", kwlist,
+					 &expr, &optimize, &netmask))
+		return NULL;
+	if (!PyUnicode_Check(expr) && !PyBytes_Check(expr)) {
+		PyErr_Format(PyExc_TypeError,
+			     "compile() argument must be str or bytes, not %.100s",
+			     Py_TYPE(expr)->tp_name);
+		return NULL;
+	}
+	if (reader_check(r) < 0 ||
+	    reader_filter_arg(r, expr, optimize, netmask, &f) < 0)
+		return NULL;
+	return f;
+}
+
+static PyObject *
+reader_get_filter(PyObject *self, void *closure)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	(void)closure;
+	return Py_NewRef(r->filter != NULL ? r->filter : Py_None);
 }
 
 /* ---- the rest of the interface ----------------------------------------- */
@@ -1035,6 +1139,9 @@ static PyGetSetDef reader_getset[] = {
 	 "Name of the link-layer type without DLT_ (e.g. 'EN10MB'), or "
 	 "None when unknown.", NULL},
 	{"closed", get_closed, NULL, "True once close() was called.", NULL},
+	{"filter", reader_get_filter, NULL,
+	 "The Filter in use (set_filter, or Reader(filter=...)), or None.",
+	 NULL},
 	{NULL, NULL, NULL, NULL, NULL}
 };
 
@@ -1055,12 +1162,23 @@ static PyMethodDef reader_methods[] = {
 	 "integers, four per packet: ts_ns, caplen, wirelen, offset in data.\n"
 	 "Packet i is data[index[4*i+3]:index[4*i+3]+index[4*i+1]].\n"
 	 "(b'', empty view) at end of file."},
-	{"set_filter", reader_set_filter, METH_O,
-	 "set_filter($self, filt, /)\n--\n\n"
-	 "Filter the packets with filt (a Filter): from the next packet on,\n"
-	 "only those it accepts are read (any nonzero result; packets are\n"
-	 "not cut to it).  None removes the filter.  Takes effect exactly at\n"
-	 "the next packet, read ahead or not; may be called at any time."},
+	{"set_filter", (PyCFunction)(void (*)(void))reader_set_filter,
+	 METH_VARARGS | METH_KEYWORDS,
+	 "set_filter($self, filt, /, *, optimize=True, netmask=None)\n--\n\n"
+	 "Filter the packets with filt: a Filter, or a filter expression\n"
+	 "(str, pcap-filter(7)) compiled for this file's link type, snapshot\n"
+	 "length and byte order as pcap_compile does (optimize and netmask\n"
+	 "as for compile(); a failure raises CompileError or\n"
+	 "FilterSyntaxError).  From the next packet on, only those it\n"
+	 "accepts are read (any nonzero result; packets are not cut to it).\n"
+	 "None removes the filter.  Takes effect exactly at the next packet,\n"
+	 "read ahead or not; may be called at any time."},
+	{"compile", (PyCFunction)(void (*)(void))reader_compile,
+	 METH_VARARGS | METH_KEYWORDS,
+	 "compile($self, expr, /, *, optimize=True, netmask=None)\n--\n\n"
+	 "Compile a filter expression for this file, as pcap_compile does on\n"
+	 "its handle (link type, snapshot length, byte order), and return\n"
+	 "the Filter without installing it."},
 	{"close", reader_close, METH_NOARGS,
 	 "close($self)\n--\n\nClose the file.  Closing twice is harmless."},
 	{"__enter__", reader_enter, METH_NOARGS, NULL},
@@ -1087,7 +1205,7 @@ static PyType_Slot reader_slots[] = {
 	{Py_tp_getset, reader_getset},
 	{Py_tp_members, reader_members},
 	{Py_tp_doc, (void *)
-	 "Reader(source)\n--\n\n"
+	 "Reader(source, *, filter=None)\n--\n\n"
 	 "A savefile (pcap or pcapng) opened for reading.  source is a path\n"
 	 "(str, bytes, os.PathLike) or a binary file object: one with a\n"
 	 "descriptor is read through a duplicate of it from its current\n"
@@ -1095,6 +1213,8 @@ static PyType_Slot reader_slots[] = {
 	 "afterwards is unspecified; it is never closed by the Reader); one\n"
 	 "without (io.BytesIO) is read whole into memory.\n"
 	 "Iterating yields Packet objects with nanosecond timestamps.\n"
+	 "filter is a Filter or an expression such as 'tcp port 80',\n"
+	 "compiled for the file (see set_filter).\n"
 	 "A context manager; a closed Reader raises ValueError."},
 	{0, NULL}
 };

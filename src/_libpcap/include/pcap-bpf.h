@@ -1,0 +1,2 @@
+/* Compatibility entry point: older programs include <pcap-bpf.h>. */
+#include <pcap/bpf.h>

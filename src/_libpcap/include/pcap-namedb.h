@@ -1,0 +1,2 @@
+/* Compatibility entry point: older programs include <pcap-namedb.h>. */
+#include <pcap/namedb.h>

@@ -1,0 +1,488 @@
+/*
+ * compile_oracle.c - the filter compiler's differential runner.  One source,
+ * built twice:
+ *   - as the ORACLE against the system libpcap (plain `gcc compile_oracle.c
+ *     -lpcap`, no include directory of ours), and
+ *   - as OURS against our package (`python -m libpcap --cflags --libs`):
+ *     our pcap_compile, our bpf_filter, our bpf_validate.
+ * Only public libpcap calls are made, so both builds see the same API.
+ *
+ * Modes (argv[1]):
+ *   run PACKETS [--break]   read jobs from stdin, one per line:
+ *                             DLT OPT NETMASK SNAPLEN FLAGS HEXEXPR
+ *                           (NETMASK in hex, host order; FLAGS: "-", or
+ *                           letters: "l" to print the listing, "p" when
+ *                           HEXEXPR is a program to run instead of an
+ *                           expression, 8 bytes an instruction: code u16,
+ *                           jt, jf, k u32, little-endian; HEXEXPR the
+ *                           expression's bytes in hex, "-" for the empty
+ *                           one).  For each
+ *                           job print one line:
+ *                             OK LEN VALID RETSUM VERDICTS STOPS
+ *                           (VALID: bpf_validate's verdict; RETSUM: FNV-1a
+ *                           of every return value, in packet order;
+ *                           VERDICTS: one bit per packet of that DLT,
+ *                           accepted or not, as hex, "-" if none; STOPS:
+ *                           one bit per packet, set where the program
+ *                           stopped early, on a load past the captured
+ *                           bytes or a division by zero, see stopped()),
+ *                           or
+ *                             ERR message
+ *                           then, with FLAGS "l", the bpf_dump listing, each
+ *                           line prefixed with "|".  --break perturbs every
+ *                           compiled program (first conditional jump swaps
+ *                           its targets), so that a test can show that its
+ *                           checks do fail on a wrong program.
+ *   bench DLT OPT FILE      compile the expression in FILE once; print
+ *                             OK LEN SECONDS   or   ERR SECONDS message
+ *                           (the parent takes peak memory from wait4).
+ *
+ * PACKETS is a binary file of records: u32 dlt, u32 caplen, u32 wirelen
+ * (little-endian), then caplen bytes.  Each packet is run in a buffer of
+ * exactly its captured length, so an over-read shows under ASan.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <pcap/pcap.h>
+
+#define MAX_DLT 512
+
+struct packet {
+	u_char *data;
+	u_int caplen;
+	u_int wirelen;
+};
+
+struct pktset {
+	struct packet *pk;
+	size_t n, cap;
+};
+
+static struct pktset sets[MAX_DLT];
+
+static uint32_t
+le32(const unsigned char *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+}
+
+static int
+load_packets(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char hdr[12];
+
+	if (f == NULL) {
+		perror(path);
+		return -1;
+	}
+	while (fread(hdr, 1, sizeof hdr, f) == sizeof hdr) {
+		uint32_t dlt = le32(hdr), caplen = le32(hdr + 4);
+		struct pktset *s;
+
+		if (dlt >= MAX_DLT || caplen > 1 << 20) {
+			fprintf(stderr, "bad packet record\n");
+			fclose(f);
+			return -1;
+		}
+		s = &sets[dlt];
+		if (s->n == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 256;
+			s->pk = realloc(s->pk, s->cap * sizeof *s->pk);
+			if (s->pk == NULL)
+				abort();
+		}
+		s->pk[s->n].caplen = caplen;
+		s->pk[s->n].wirelen = le32(hdr + 8);
+		s->pk[s->n].data = malloc(caplen ? caplen : 1);
+		if (s->pk[s->n].data == NULL ||
+		    fread(s->pk[s->n].data, 1, caplen, f) != caplen) {
+			fprintf(stderr, "short packet record\n");
+			fclose(f);
+			return -1;
+		}
+		s->n++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode HEXEXPR in place (its length in *len); NULL on malformed hex. */
+static char *
+unhex(char *s, size_t *len)
+{
+	size_t i, n = strlen(s);
+
+	*len = 0;
+	if (strcmp(s, "-") == 0) {
+		s[0] = '\0';
+		return s;
+	}
+	if (n % 2)
+		return NULL;
+	for (i = 0; i < n / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return NULL;
+		s[i] = (char)(hi << 4 | lo);
+	}
+	s[n / 2] = '\0';
+	*len = n / 2;
+	return s;
+}
+
+/* A deliberately wrong program: the first conditional jump's targets are
+   swapped (for the tests that show their checks can fail). */
+static void
+break_program(struct bpf_program *prog)
+{
+	u_int i;
+
+	for (i = 0; i < prog->bf_len; i++) {
+		struct bpf_insn *in = &prog->bf_insns[i];
+
+		if (BPF_CLASS(in->code) == BPF_JMP && BPF_OP(in->code) != BPF_JA) {
+			u_char t = in->jt;
+
+			in->jt = in->jf;
+			in->jf = t;
+			return;
+		}
+	}
+}
+
+/*
+ * Did the run of prog on this packet stop early (a load past the captured
+ * bytes, or a division or modulo by zero), rather than at a `ret`?  Such a
+ * stop rejects the packet, and it is where two correct programs may part:
+ * the optimizer drops loads whose value cannot matter, and libpcap master
+ * generates fewer of them than 1.10.3.  This is a plain interpreter of the
+ * opcodes pcap_compile emits for a dead handle; -1 if it meets another one
+ * or its result differs from bpf_filter's (the caller reports that).
+ */
+static int
+stopped(const struct bpf_program *prog, const struct packet *pk, u_int want)
+{
+	const struct bpf_insn *pc = prog->bf_insns, *end = pc + prog->bf_len;
+	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+	const u_char *d = pk->data;
+	u_int n = pk->caplen;
+
+	while (pc < end) {
+		uint32_t k = pc->k, off, v;
+		u_int size;
+
+		switch (pc->code) {
+		case BPF_RET|BPF_K:
+			return k == want ? 0 : -1;
+		case BPF_RET|BPF_A:
+			return a == want ? 0 : -1;
+		case BPF_LD|BPF_W|BPF_ABS: case BPF_LD|BPF_H|BPF_ABS:
+		case BPF_LD|BPF_B|BPF_ABS: case BPF_LD|BPF_W|BPF_IND:
+		case BPF_LD|BPF_H|BPF_IND: case BPF_LD|BPF_B|BPF_IND:
+			size = BPF_SIZE(pc->code) == BPF_W ? 4 :
+			       BPF_SIZE(pc->code) == BPF_H ? 2 : 1;
+			off = BPF_MODE(pc->code) == BPF_IND ? x + k : k;
+			if (BPF_MODE(pc->code) == BPF_IND && off < k)
+				return want == 0 ? 1 : -1;
+			if (off > n || size > n - off)
+				return want == 0 ? 1 : -1;
+			for (v = 0; size > 0; size--)
+				v = v << 8 | d[off++];
+			a = v;
+			break;
+		case BPF_LDX|BPF_B|BPF_MSH:
+			if (k >= n)
+				return want == 0 ? 1 : -1;
+			x = 4u * (d[k] & 0xf);
+			break;
+		case BPF_LD|BPF_W|BPF_LEN: a = pk->wirelen; break;
+		case BPF_LDX|BPF_W|BPF_LEN: x = pk->wirelen; break;
+		case BPF_LD|BPF_IMM: a = k; break;
+		case BPF_LDX|BPF_IMM: x = k; break;
+		case BPF_LD|BPF_MEM: if (k >= BPF_MEMWORDS) return -1; a = mem[k]; break;
+		case BPF_LDX|BPF_MEM: if (k >= BPF_MEMWORDS) return -1; x = mem[k]; break;
+		case BPF_ST: if (k >= BPF_MEMWORDS) return -1; mem[k] = a; break;
+		case BPF_STX: if (k >= BPF_MEMWORDS) return -1; mem[k] = x; break;
+		case BPF_MISC|BPF_TAX: x = a; break;
+		case BPF_MISC|BPF_TXA: a = x; break;
+		case BPF_ALU|BPF_NEG: a = 0u - a; break;
+		case BPF_JMP|BPF_JA: pc += k; break;
+		default:
+			if (BPF_CLASS(pc->code) == BPF_JMP) {
+				uint32_t r = BPF_SRC(pc->code) == BPF_X ? x : k;
+				int c;
+
+				switch (BPF_OP(pc->code)) {
+				case BPF_JEQ: c = a == r; break;
+				case BPF_JGT: c = a > r; break;
+				case BPF_JGE: c = a >= r; break;
+				case BPF_JSET: c = (a & r) != 0; break;
+				default: return -1;
+				}
+				pc += c ? pc->jt : pc->jf;
+				break;
+			}
+			if (BPF_CLASS(pc->code) == BPF_ALU) {
+				uint32_t r = BPF_SRC(pc->code) == BPF_X ? x : k;
+
+				switch (BPF_OP(pc->code)) {
+				case BPF_ADD: a += r; break;
+				case BPF_SUB: a -= r; break;
+				case BPF_MUL: a *= r; break;
+				case BPF_DIV:
+					if (r == 0)
+						return want == 0 ? 1 : -1;
+					a /= r;
+					break;
+				case BPF_MOD:
+					if (r == 0)
+						return want == 0 ? 1 : -1;
+					a %= r;
+					break;
+				case BPF_AND: a &= r; break;
+				case BPF_OR: a |= r; break;
+				case BPF_XOR: a ^= r; break;
+				case BPF_LSH: a = r < 32 ? a << r : 0; break;
+				case BPF_RSH: a = r < 32 ? a >> r : 0; break;
+				default: return -1;
+				}
+				break;
+			}
+			return -1;
+		}
+		pc++;
+	}
+	return -1;
+}
+
+static long interp_mismatches;
+
+/* A program given in hex (FLAGS "p"), in prog->bf_insns (malloc'ed). */
+static int
+decode_program(const char *bytes, size_t n, struct bpf_program *prog)
+{
+	const unsigned char *b = (const unsigned char *)bytes;
+	u_int i;
+
+	if (n % 8)
+		return -1;
+	prog->bf_len = (u_int)(n / 8);
+	prog->bf_insns = calloc(prog->bf_len + 1, sizeof *prog->bf_insns);
+	if (prog->bf_insns == NULL)
+		abort();
+	for (i = 0; i < prog->bf_len; i++, b += 8) {
+		prog->bf_insns[i].code = (u_short)(b[0] | b[1] << 8);
+		prog->bf_insns[i].jt = b[2];
+		prog->bf_insns[i].jf = b[3];
+		prog->bf_insns[i].k = le32(b + 4);
+	}
+	return 0;
+}
+
+static void
+run_job(pcap_t *p, int dlt, int opt, bpf_u_int32 mask, const char *expr,
+    size_t exprlen, const char *flags, int breakit)
+{
+	struct bpf_program prog;
+	struct pktset *s = dlt >= 0 && dlt < MAX_DLT ? &sets[dlt] : NULL;
+	uint32_t sum = 2166136261u;
+	int listing = strchr(flags, 'l') != NULL;
+	int given = strchr(flags, 'p') != NULL;
+	size_t i;
+
+	if (given) {
+		if (decode_program(expr, exprlen, &prog) != 0) {
+			printf("ERR program length is not a multiple of 8\n");
+			return;
+		}
+	} else if (pcap_compile(p, &prog, expr, opt, mask) != 0) {
+		const char *e = pcap_geterr(p);
+		char msg[PCAP_ERRBUF_SIZE + 1];
+
+		/* One line whatever the message holds. */
+		for (i = 0; e[i] != '\0' && i < PCAP_ERRBUF_SIZE; i++)
+			msg[i] = e[i] == '\n' || e[i] == '\r' ? ' ' : e[i];
+		msg[i] = '\0';
+		printf("ERR %s\n", msg);
+		return;
+	}
+	if (breakit)
+		break_program(&prog);
+	printf("OK %u %d ", prog.bf_len,
+	       bpf_validate(prog.bf_insns, (int)prog.bf_len) ? 1 : 0);
+	if (s == NULL || s->n == 0) {
+		printf("%08x - -\n", sum);
+	} else {
+		unsigned char *bits = calloc((s->n + 7) / 8, 1);
+		unsigned char *stops = calloc((s->n + 7) / 8, 1);
+
+		if (bits == NULL || stops == NULL)
+			abort();
+		for (i = 0; i < s->n; i++) {
+			const struct packet *pk = &s->pk[i];
+			u_int r = bpf_filter(prog.bf_insns, pk->data, pk->wirelen,
+			    pk->caplen);
+			int b;
+
+			for (b = 0; b < 4; b++)
+				sum = (sum ^ ((r >> (8 * b)) & 0xff)) * 16777619u;
+			if (r != 0)
+				bits[i / 8] |= (unsigned char)(1u << (i % 8));
+			switch (stopped(&prog, pk, r)) {
+			case 1:
+				stops[i / 8] |= (unsigned char)(1u << (i % 8));
+				break;
+			case -1:
+				interp_mismatches++;
+				break;
+			}
+		}
+		printf("%08x ", sum);
+		for (i = 0; i < (s->n + 7) / 8; i++)
+			printf("%02x", bits[i]);
+		printf(" ");
+		for (i = 0; i < (s->n + 7) / 8; i++)
+			printf("%02x", stops[i]);
+		printf("\n");
+		free(bits);
+		free(stops);
+	}
+	if (listing) {
+		/* What bpf_dump(prog, 1) prints, each line marked. */
+		for (i = 0; i < prog.bf_len; i++)
+			printf("|%s\n", bpf_image(&prog.bf_insns[i], (int)i));
+	}
+	if (given)
+		free(prog.bf_insns);
+	else
+		pcap_freecode(&prog);
+}
+
+static int
+mode_run(const char *packets, int breakit)
+{
+	static char line[4 << 20];
+	pcap_t *dead[MAX_DLT] = { NULL };
+	int dead_snap[MAX_DLT] = { 0 };
+
+	if (load_packets(packets) != 0)
+		return 2;
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		int dlt, opt, snaplen;
+		unsigned long mask;
+		char flags[16], *hex, *expr;
+		int used = 0;
+		size_t n = strlen(line), exprlen;
+
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		if (sscanf(line, "%d %d %lx %d %15s %n", &dlt, &opt, &mask,
+			   &snaplen, flags, &used) != 5 || used == 0 ||
+		    dlt < 0 || dlt >= MAX_DLT) {
+			fprintf(stderr, "bad job line: %.80s\n", line);
+			return 2;
+		}
+		hex = line + used;
+		expr = unhex(hex, &exprlen);
+		if (expr == NULL) {
+			fprintf(stderr, "bad hex in job line\n");
+			return 2;
+		}
+		if (dead[dlt] == NULL || dead_snap[dlt] != snaplen) {
+			if (dead[dlt] != NULL)
+				pcap_close(dead[dlt]);
+			dead[dlt] = pcap_open_dead(dlt, snaplen);
+			dead_snap[dlt] = snaplen;
+			if (dead[dlt] == NULL) {
+				printf("ERR pcap_open_dead failed\n");
+				continue;
+			}
+		}
+		run_job(dead[dlt], dlt, opt, (bpf_u_int32)mask, expr, exprlen,
+			flags, breakit);
+		fflush(stdout);
+	}
+	/* The classifier must agree with bpf_filter, or its bits mean nothing. */
+	printf("END interp_mismatches %ld\n", interp_mismatches);
+	return 0;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+mode_bench(int dlt, int opt, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *expr;
+	long size;
+	pcap_t *p;
+	struct bpf_program prog;
+	double t0, t1;
+	int r;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		perror(path);
+		return 2;
+	}
+	expr = malloc((size_t)size + 1);
+	if (expr == NULL || fread(expr, 1, (size_t)size, f) != (size_t)size)
+		return 2;
+	expr[size] = '\0';
+	fclose(f);
+	p = pcap_open_dead(dlt, 262144);
+	if (p == NULL)
+		return 2;
+	t0 = now();
+	r = pcap_compile(p, &prog, expr, opt, PCAP_NETMASK_UNKNOWN);
+	t1 = now();
+	if (r != 0) {
+		printf("ERR %.6f %s\n", t1 - t0, pcap_geterr(p));
+	} else {
+		printf("OK %u %.6f\n", prog.bf_len, t1 - t0);
+		pcap_freecode(&prog);
+	}
+	pcap_close(p);
+	free(expr);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[1], "run") == 0)
+		return mode_run(argv[2], argc >= 4 && strcmp(argv[3], "--break") == 0);
+	if (argc >= 5 && strcmp(argv[1], "bench") == 0)
+		return mode_bench(atoi(argv[2]), atoi(argv[3]), argv[4]);
+	fprintf(stderr, "usage: %s run PACKETS [--break] | bench DLT OPT FILE\n",
+		argv[0]);
+	return 2;
+}
