@@ -32,6 +32,19 @@ put_hex(FILE *out, const char *s, size_t n)
 		fprintf(out, "%02x", (unsigned char)s[i]);
 }
 
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode hex text (linear: expressions may be megabytes long). */
 static char *
 unhex(const char *h)
 {
@@ -41,11 +54,9 @@ unhex(const char *h)
 	if (s == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		unsigned v;
+		int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
 
-		if (sscanf(h + 2 * i, "%2x", &v) != 1)
-			v = '?';
-		s[i] = (char)v;
+		s[i] = hi < 0 || lo < 0 ? '?' : (char)(hi << 4 | lo);
 	}
 	s[n] = '\0';
 	return s;
