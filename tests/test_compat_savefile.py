@@ -483,25 +483,17 @@ def test_handmade_filter(capture: Path) -> None:
         assert pcap.bpf_filter(prog.bf_insns, buf, wirelen, len(data)) == want
 
 
-def test_compile_fails_the_libpcap_way_or_works(capture: Path) -> None:
+def test_compile_and_setfilter(capture: Path) -> None:
     pd = pcap.open_dead(pcap.DLT_EN10MB, SNAPLEN)
     prog = pcap.bpf_program()
     rc = pcap.compile(pd, ct.byref(prog), b"udp", 1, pcap.PCAP_NETMASK_UNKNOWN)
-    if rc == pcap.PCAP_ERROR:
-        # No compiler yet: libpcap's failure shape, with a message.
-        assert pcap.geterr(pd)
-        assert prog.bf_len == 0 and not prog.bf_insns
-        nop = pcap.bpf_program()
-        assert pcap.compile_nopcap(SNAPLEN, pcap.DLT_EN10MB, ct.byref(nop), b"udp", 1,
-                                   pcap.PCAP_NETMASK_UNKNOWN) == pcap.PCAP_ERROR
-        pcap.close(pd)
-        return
     assert rc == 0, pcap.geterr(pd)
     assert prog.bf_len > 0 and pcap.bpf_validate(prog.bf_insns, prog.bf_len) == 1
     h = open_offline(capture)
     assert pcap.setfilter(h, ct.byref(prog)) == 0
     got, _ = read_all(h)
-    assert [p[4] for p in got] == [d for _, _, d, _ in PACKETS if d is UDP]
+    # UDP, and the truncated big datagram (its headers are all there)
+    assert [p[4] for p in got] == [d for _, _, d, _ in PACKETS if d[12:14] == b"\x08\x00" and d[23] == 17]
     pcap.freecode(ct.byref(prog))
     pcap.close(h)
     pcap.close(pd)

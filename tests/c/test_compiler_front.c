@@ -345,6 +345,10 @@ test_syntax_errors(void)
 		{ "link[0:-1] != 0", 7, "-" },
 		{ "host (tcp)", 6, "tcp" },
 		{ "1 < 2 < 3", 6, "<" },
+		/* an id list in parentheses cannot start with a parenthesized
+		   id list (only with a name, a number or '!') */
+		{ "host 1.2.3.4 or ((1.2.3.5) or 1.2.3.6)", 18, "1.2.3.5" },
+		{ "host ((1.2.3.5))", 7, "1.2.3.5" },
 	};
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct cc_errpos pos;
@@ -398,6 +402,8 @@ test_equivalences(void)
 		  "host 1.2.3.4 and (tcp) or host 1.2.3.5" },
 		{ "port (80 or 81)", "port 80 or port 81" },
 		{ "port ((80) or (81))", "port 80 or port 81" },
+		{ "host 1.2.3.4 or (!(1.2.3.5) or 1.2.3.6)",
+		  "host 1.2.3.4 or not host 1.2.3.5 or host 1.2.3.6" },
 		{ "host 1.2.3.4 or (1.2.3.5)", "host 1.2.3.4 or host 1.2.3.5" },
 		{ "len % 7 + 1 = 0", "len % (7 + 1) = 0" },
 		{ "len ^ 2 * 3 = 0", "len ^ (2 * 3) = 0" },

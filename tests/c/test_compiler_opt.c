@@ -278,6 +278,50 @@ test_div_zero(void)
 	free(t);
 }
 
+/*
+ * Jumps inside a block (protochain builds them): "jeq #1" at statement 0
+ * goes to statement 2 when true and 3 when false; a jump without a
+ * target is libpcap's error.
+ */
+static void
+test_local_jumps(int broken)
+{
+	struct cc cc;
+	struct block *b;
+	struct slist *s[4];
+	char *t;
+	int i;
+
+	cc_begin(&cc);
+	s[0] = cc_new_stmt(&cc, BPF_JMP | BPF_JEQ | BPF_K);
+	s[0]->s.k = 1;
+	for (i = 1; i < 4; i++) {
+		s[i] = cc_new_stmt(&cc, BPF_LD | BPF_ABS | BPF_B);
+		s[i]->s.k = (bpf_u_int32)i;
+		s[i - 1]->next = s[i];
+	}
+	s[0]->s.jt = s[2];
+	s[0]->s.jf = broken ? NULL : s[3];
+	b = cc_new_block(&cc, BPF_JMP | BPF_JEQ | BPF_K);
+	b->stmts = s[0];
+	b->s.k = 7;
+	t = run(&cc, finish(&cc, b), 0, NULL);
+	if (broken) {
+		CHECK(t == NULL);
+		CHECK_STR(errbuf, "no jmp destination for block-local "
+		    "relative jump: off=0");
+	} else
+		CHECK_STR(t,
+		    "(000) jeq      #0x1             jt 2\tjf 3\n"
+		    "(001) ldb      [1]\n"
+		    "(002) ldb      [2]\n"
+		    "(003) ldb      [3]\n"
+		    "(004) jeq      #0x7             jt 5\tjf 6\n"
+		    "(005) ret      #262144\n"
+		    "(006) ret      #0\n");
+	free(t);
+}
+
 /* A graph 100,000 tests deep: no recursion may follow its depth. */
 static void
 test_deep(int n, int optimize)
@@ -302,7 +346,9 @@ main(void)
 	test_list200(0);
 	test_list200(1);
 	test_div_zero();
+	test_local_jumps(0);
+	test_local_jumps(1);
 	test_deep(100000, 0);
-	test_deep(3000, 1);
+	test_deep(1000, 1);
 	return check_status("test_compiler_opt");
 }

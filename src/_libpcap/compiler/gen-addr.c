@@ -5,7 +5,9 @@
  * this file checks that the combination is one libpcap master accepts
  * (with master's messages, checked in master's order), turns names into
  * addresses, ports and protocol numbers through the public namedb
- * functions, and dispatches to the family that builds the test.  The bare
+ * functions, and dispatches to the family that builds the test.  (That
+ * port/portrange/proto/protochain take no address is checked by the
+ * parser, which knows how the address was written.)  The bare
  * protocol keywords ("tcp", "ip6", "l1", ...) and [proto] broadcast /
  * multicast are dispatched here too.
  */
@@ -603,28 +605,11 @@ gen_scode(struct cc *cc, const char *name, struct qual q)
 	cc_error(cc, "syntax error in filter expression");
 }
 
-/* "port 1.2.3.4" and the like: the type does not take an address. */
-static void
-check_addr_type(struct cc *cc, int q_addr, const char *what)
-{
-	switch (q_addr) {
-	case Q_PORT:
-	case Q_PORTRANGE:
-	case Q_PROTO:
-	case Q_PROTOCHAIN:
-		cc_error(cc, "'%s' qualifier applied to %s", gen_type_kw(q_addr),
-		    what);
-	}
-}
-
 struct block *
 gen_ncode(struct cc *cc, const char *s, bpf_u_int32 v, struct qual q)
 {
 	bpf_u_int32 mask;
 	int vlen, ipproto;
-
-	if (s != NULL)
-		check_addr_type(cc, q.addr, "IPv4 address");
 
 	if (q.proto == Q_DECNET) {
 		/* Only "decnet host AREA.NODE" exists. */
@@ -698,8 +683,6 @@ gen_mcode(struct cc *cc, const char *s1, const char *s2, bpf_u_int32 masklen,
 	int nlen, mlen;
 	char idbuf[128];
 
-	check_addr_type(cc, q.addr, s2 != NULL ?
-	    "IPv4 address and netmask" : "IPv4 address and prefix length");
 	if (q.proto == Q_DECNET)
 		cc_error(cc, ERR_INVALID_QUAL, "decnet", type_or_host(q.addr));
 
@@ -741,8 +724,6 @@ gen_mcode6(struct cc *cc, const char *s, bpf_u_int32 masklen, struct qual q)
 	bpf_u_int32 a[4], m[4];
 	char idbuf[INET6_ADDRSTRLEN + 64];
 
-	check_addr_type(cc, q.addr, masklen == 128 ?
-	    "IPv6 address" : "IPv6 address and prefix length");
 	if (inet_pton(AF_INET6, s, &addr) != 1)
 		cc_error(cc, "'%s' is not a valid IPv6 address", s);
 	if (masklen > 128)

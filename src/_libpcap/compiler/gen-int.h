@@ -281,6 +281,8 @@ INTERNAL struct block *gen_host_ctx(struct cc *cc, bpf_u_int32 addr, bpf_u_int32
     int proto, int dir, const char *context);
 INTERNAL struct block *gen_host6_ctx(struct cc *cc, const struct in6_addr *addr,
     const struct in6_addr *mask, int proto, int dir, const char *context);
+/* cc_error unless dir is one a host/net test takes (src, dst, and, or). */
+INTERNAL void gen_check_host_dir(struct cc *cc, int dir);
 /* Any of n addresses (all with one mask), for a name with several. */
 INTERNAL struct block *gen_hosts_ctx(struct cc *cc, u_int n, const bpf_u_int32 *addrs,
     bpf_u_int32 mask, int proto, int dir, const char *context);

@@ -45,6 +45,21 @@ jmp_k(struct cc *cc, int jtype, bpf_u_int32 k, struct slist *stmts)
 
 /* ---- hosts and nets ---------------------------------------------------- */
 
+/* Directions a host test takes (the 802.11 ones are for MAC addresses). */
+void
+gen_check_host_dir(struct cc *cc, int dir)
+{
+	switch (dir) {
+	case Q_SRC:
+	case Q_DST:
+	case Q_AND:
+	case Q_OR:
+	case Q_DEFAULT:
+		return;
+	}
+	cc_error(cc, "'%s' is valid for 802.11 syntax only", gen_dir_kw(dir));
+}
+
 /* addr/mask at src_off or dst_off of the network header, by direction. */
 static struct block *
 gen_hostop(struct cc *cc, bpf_u_int32 addr, bpf_u_int32 mask, int dir,
@@ -85,6 +100,13 @@ hosts_with_type(struct cc *cc, bpf_u_int32 ethertype, u_int n,
 	b0 = gen_linktype(cc, ethertype);
 	if (n == 1 && mask == 0 && addrs[0] == 0)
 		return b0;
+	/* Nothing to add to a link type that never matches (and no load to
+	   generate: it could bring in a header-length prologue), but the
+	   direction is still checked. */
+	if (gen_const_value(b0) == 0) {
+		gen_check_host_dir(cc, dir);
+		return b0;
+	}
 	b1 = gen_hostop(cc, addrs[0], mask, dir, src_off, dst_off);
 	for (i = 1; i < n; i++) {
 		b = gen_hostop(cc, addrs[i], mask, dir, src_off, dst_off);

@@ -79,6 +79,11 @@ gen_hosts6_ctx(struct cc *cc, u_int n, const struct in6_addr *addrs,
 		if (n == 1 && memcmp(mask, &zero, sizeof(zero)) == 0 &&
 		    memcmp(&addrs[0], &zero, sizeof(zero)) == 0)
 			return b0;
+		/* as in gen-ip.c: a never-matching link type stays alone */
+		if (gen_const_value(b0) == 0) {
+			gen_check_host_dir(cc, dir);
+			return b0;
+		}
 		b1 = gen_hostop6(cc, &addrs[0], mask, dir, 8, 24);
 		for (i = 1; i < n; i++) {
 			b = gen_hostop6(cc, &addrs[i], mask, dir, 8, 24);

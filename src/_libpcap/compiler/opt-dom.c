@@ -39,46 +39,56 @@
 #define NEVER		0xffffffffU
 #define UNSET		0xfffffffeU	/* no incoming edge seen yet */
 
+/* A node of a tree kept as parent, jump pointer and depth. */
+struct tnode {
+	u_int par, jmp, depth;
+};
+
+struct bnode {
+	u_int pos;		/* position in pi, NONE if not in this pass */
+	u_int stamp;		/* change count when D was computed, NEVER */
+	u_int head;		/* first slot pointing at the block */
+	u_int yes, no;		/* D known to hold / not to hold memo_b, when
+				   equal to the memo generation */
+	u_char top;		/* D is "everything" */
+};
+
 struct opt_dom {
 	u_int n;		/* block ids 0..n-1; edge ids 0..2n-1 */
-	u_int lg;		/* binary lifting depth */
 
 	/* ---- block dominators ---- */
-	u_int *pos;		/* position in pi, NONE if not in this pass */
-	u_int *depth;
-	u_char *top;
-	u_int *up;		/* up[id * lg + k]: 2^k-th ancestor, NONE */
-	u_int *stamp;		/* change count when computed, NEVER */
+	struct bnode *bn;	/* per block */
+	struct tnode *bt;	/* per block: its place in the D tree */
 	/* Incoming edges of each block in the graph being swept, as doubly
-	   linked lists of "slots" (slot 2*id is id's JT, 2*id+1 its JF). */
-	u_int *head;		/* first slot pointing at the block */
+	   linked lists of "slots" (slot 2*id is id's JT, 2*id+1 its JF);
+	   the list heads are in bn[]. */
 	u_int *snext, *sprev;
 	u_int *starget;		/* block the slot is linked under, NONE */
 	u_int changes;		/* change count */
 	u_int *log_epoch, *log_pos, log_n;	/* monotone change log */
 	int pullups;		/* pull-ups this pass */
 	u_int *work, *witer;	/* explicit stack for on-demand values */
-	/* The last query's b and the last block whose D(.) was found to hold
-	   it: a chain walk asks about successive blocks whose parent is the
-	   one before.  Dropped on every change. */
-	u_int memo_b, memo_conf;
+	/* Answers about whether D(y) holds memo_b, kept while b and the
+	   graph stay the same (a chain walk asks about successive blocks
+	   whose parents were asked about just before). */
+	u_int memo_b, memo_gen;
 
 	/* ---- edge dominators ---- */
-	u_int *eup;		/* eup[id * lg + k] */
-	u_int *edepth;
+	struct tnode *et;	/* per edge: its place in the edge tree */
 	u_int *acc;		/* per block: common ancestor of in-edges */
 	struct epack *ep;	/* per edge, for the scans of opt_j */
 	/* Edges by (opcode with sign, A, operand): bucket heads, chains. */
-	u_int *kh, *kn, kmask;
+	u_int *kh, *kn, *kc, kmask;	/* kc: edges per bucket */
 	/* Memo of "smallest id of a true edge with this (opcode, A) at or
 	   above this edge": open addressing, cleared each pass. */
 	struct memo *memo;
-	u_int mmask, mused;
+	u_int mmask, mused, mgen;
 	u_int *path;		/* scratch: a walk up the tree */
 };
 
 struct memo {
-	u_int node;		/* NONE: empty slot */
+	u_int gen;		/* in use if equal to the pass's mgen */
+	u_int node;
 	int code;
 	bpf_u_int32 aval;
 	u_int val;
@@ -93,47 +103,39 @@ struct epack {
 };
 
 static u_int *
-uints(struct cc *cc, size_t n)
+uints(struct opt_state *os, size_t n)
 {
-	return cc_alloc(cc, (n ? n : 1) * sizeof(u_int));
+	return opt_calloc(os, n, sizeof(u_int));
 }
 
 void
 opt_dom_init(struct opt_state *os)
 {
-	struct cc *cc = os->cc;
-	struct opt_dom *d = cc_alloc(cc, sizeof(*d));
+	struct opt_dom *d = cc_alloc(os->cc, sizeof(*d));
 	u_int n = os->n_blocks;
 
 	d->n = n;
-	d->lg = 1;
-	while (((size_t)1 << d->lg) < 2 * (size_t)n + 2)
-		d->lg++;
-	d->pos = uints(cc, n);
-	d->depth = uints(cc, n);
-	d->top = cc_alloc(cc, n ? n : 1);
-	d->up = uints(cc, (size_t)d->lg * n);
-	d->stamp = uints(cc, n);
-	d->head = uints(cc, n);
-	d->snext = uints(cc, 2 * (size_t)n);
-	d->sprev = uints(cc, 2 * (size_t)n);
-	d->starget = uints(cc, 2 * (size_t)n);
-	d->log_epoch = uints(cc, (size_t)n + 1);
-	d->log_pos = uints(cc, (size_t)n + 1);
-	d->work = uints(cc, n);
-	d->witer = uints(cc, n);
-	d->eup = uints(cc, (size_t)d->lg * 2 * n);
-	d->edepth = uints(cc, 2 * (size_t)n);
-	d->acc = uints(cc, n);
-	d->ep = cc_alloc(cc, (2 * (size_t)n + 1) * sizeof(*d->ep));
-	for (d->kmask = 63; d->kmask < 4 * n; d->kmask = 2 * d->kmask + 1)
+	d->bn = opt_calloc(os, (size_t)n + 1, sizeof(*d->bn));
+	d->bt = opt_calloc(os, (size_t)n + 1, sizeof(*d->bt));
+	d->snext = uints(os, 2 * (size_t)n);
+	d->sprev = uints(os, 2 * (size_t)n);
+	d->starget = uints(os, 2 * (size_t)n);
+	d->log_epoch = uints(os, (size_t)n + 1);
+	d->log_pos = uints(os, (size_t)n + 1);
+	d->work = uints(os, n);
+	d->witer = uints(os, n);
+	d->et = opt_calloc(os, 2 * (size_t)n + 1, sizeof(*d->et));
+	d->acc = uints(os, n);
+	d->ep = opt_calloc(os, 2 * (size_t)n + 1, sizeof(*d->ep));
+	for (d->kmask = 63; d->kmask < 2 * n; d->kmask = 2 * d->kmask + 1)
 		;
-	d->kh = uints(cc, (size_t)d->kmask + 1);
-	d->kn = uints(cc, 2 * (size_t)n);
-	for (d->mmask = 255; d->mmask < 8 * n; d->mmask = 2 * d->mmask + 1)
+	d->kh = uints(os, (size_t)d->kmask + 1);
+	d->kn = uints(os, 2 * (size_t)n);
+	d->kc = uints(os, (size_t)d->kmask + 1);
+	for (d->mmask = 255; d->mmask < 4 * n; d->mmask = 2 * d->mmask + 1)
 		;
-	d->memo = cc_alloc(cc, ((size_t)d->mmask + 1) * sizeof(*d->memo));
-	d->path = uints(cc, 2 * (size_t)n + 1);
+	d->memo = opt_calloc(os, (size_t)d->mmask + 1, sizeof(*d->memo));
+	d->path = uints(os, 2 * (size_t)n + 1);
 	os->dom = d;
 }
 
@@ -151,7 +153,7 @@ slot_unlink(struct opt_dom *d, u_int s)
 	if (d->sprev[s] != NONE)
 		d->snext[d->sprev[s]] = d->snext[s];
 	else
-		d->head[t] = d->snext[s];
+		d->bn[t].head = d->snext[s];
 	if (d->snext[s] != NONE)
 		d->sprev[d->snext[s]] = d->sprev[s];
 	d->starget[s] = NONE;
@@ -162,10 +164,10 @@ slot_link(struct opt_dom *d, u_int s, u_int t)
 {
 	d->starget[s] = t;
 	d->sprev[s] = NONE;
-	d->snext[s] = d->head[t];
-	if (d->head[t] != NONE)
-		d->sprev[d->head[t]] = s;
-	d->head[t] = s;
+	d->snext[s] = d->bn[t].head;
+	if (d->bn[t].head != NONE)
+		d->sprev[d->bn[t].head] = s;
+	d->bn[t].head = s;
 }
 
 /* A change of the graph at pi position c (values at or after it go). */
@@ -173,6 +175,7 @@ static void
 note_change(struct opt_dom *d, u_int c)
 {
 	d->memo_b = NONE;
+	d->memo_gen++;
 	d->changes++;
 	while (d->log_n > 0 && d->log_pos[d->log_n - 1] >= c)
 		d->log_n--;
@@ -192,7 +195,7 @@ rebuild(struct opt_state *os)
 	struct block *b;
 
 	for (i = 0; i < d->n; i++) {
-		d->head[i] = NONE;
+		d->bn[i].head = NONE;
 		d->starget[2 * i] = d->starget[2 * i + 1] = NONE;
 	}
 	for (level = os->max_level; level >= 0; --level)
@@ -217,12 +220,12 @@ opt_find_dom(struct opt_state *os)
 	struct block *b;
 
 	for (i = 0; i < d->n; i++) {
-		d->pos[i] = NONE;
-		d->stamp[i] = NEVER;
+		d->bn[i].pos = NONE;
+		d->bn[i].stamp = NEVER;
 	}
 	for (level = os->ic->root->level; level >= 0; --level)
 		for (b = os->levels[level]; b != NULL; b = b->link)
-			d->pos[b->id] = p++;
+			d->bn[b->id].pos = p++;
 	d->pullups = 0;
 	rebuild(os);
 }
@@ -244,7 +247,7 @@ opt_dom_changed(struct opt_state *os, struct block **blocks, u_int nb)
 		struct block *b = blocks[i];
 		int w;
 
-		if (d->pos[b->id] == NONE || JT(b) == NULL)
+		if (d->bn[b->id].pos == NONE || JT(b) == NULL)
 			continue;
 		for (w = 0; w < 2; w++) {
 			u_int s = 2 * b->id + (u_int)w;
@@ -253,10 +256,10 @@ opt_dom_changed(struct opt_state *os, struct block **blocks, u_int nb)
 
 			if (old == now)
 				continue;
-			if (old != NONE && d->pos[old] < c)
-				c = d->pos[old];
-			if (d->pos[now] < c)
-				c = d->pos[now];
+			if (old != NONE && d->bn[old].pos < c)
+				c = d->bn[old].pos;
+			if (d->bn[now].pos < c)
+				c = d->bn[now].pos;
 			slot_unlink(d, s);
 			slot_link(d, s, now);
 		}
@@ -273,7 +276,7 @@ opt_dom_changed(struct opt_state *os, struct block **blocks, u_int nb)
 static int
 is_valid(const struct opt_dom *d, u_int x)
 {
-	u_int t = d->stamp[x], lo = 0, hi = d->log_n;
+	u_int t = d->bn[x].stamp, lo = 0, hi = d->log_n;
 
 	if (t == NEVER)
 		return 0;
@@ -288,51 +291,77 @@ is_valid(const struct opt_dom *d, u_int x)
 		else
 			lo = mid + 1;
 	}
-	return lo == d->log_n || d->log_pos[lo] > d->pos[x];
+	return lo == d->log_n || d->log_pos[lo] > d->bn[x].pos;
 }
 
-#define UP(d, k, x)	((d)->up[(size_t)(x) * (d)->lg + (k)])
-
-static u_int
-lift(const struct opt_dom *d, u_int x, u_int by)
+/*
+ * Block-dominator trees change all the time, so instead of lifting tables
+ * each block keeps its parent and one "jump" pointer (Myers' skew-binary
+ * scheme): set in O(1), and any ancestor is reached in O(log depth).
+ * The depth a jump lands on depends only on the depth it starts from.
+ */
+static void
+set_parent(struct tnode *t, u_int x, u_int p)
 {
-	u_int k;
+	t[x].par = p;
+	if (p == NONE) {
+		t[x].jmp = x;
+		t[x].depth = 0;
+		return;
+	}
+	t[x].depth = t[p].depth + 1;
+	if (t[p].depth - t[t[p].jmp].depth ==
+	    t[t[p].jmp].depth - t[t[t[p].jmp].jmp].depth)
+		t[x].jmp = t[t[p].jmp].jmp;
+	else
+		t[x].jmp = p;
+}
 
-	for (k = 0; by != 0 && x != NONE; k++, by >>= 1)
-		if (by & 1)
-			x = UP(d, k, x);
+/* The ancestor of x at depth d (d <= depth of x). */
+static u_int
+ancestor_at(const struct tnode *t, u_int x, u_int d)
+{
+	while (t[x].depth > d)
+		x = t[t[x].jmp].depth >= d ? t[x].jmp : t[x].par;
 	return x;
 }
 
+/* Nearest common ancestor; NONE if a and b are in different trees. */
 static u_int
-lca(const struct opt_dom *d, u_int a, u_int b)
+lca(const struct tnode *t, u_int a, u_int b)
 {
-	u_int k;
-
-	if (d->depth[a] < d->depth[b]) {
-		u_int t = a;
-
-		a = b;
-		b = t;
-	}
-	a = lift(d, a, d->depth[a] - d->depth[b]);
-	if (a == b)
-		return a;
-	for (k = d->lg; k-- > 0;)
-		if (UP(d, k, a) != UP(d, k, b)) {
-			a = UP(d, k, a);
-			b = UP(d, k, b);
+	if (t[a].depth > t[b].depth)
+		a = ancestor_at(t, a, t[b].depth);
+	else if (t[b].depth > t[a].depth)
+		b = ancestor_at(t, b, t[a].depth);
+	while (a != b) {
+		if (t[a].depth == 0)
+			return NONE;	/* two roots */
+		if (t[a].jmp != t[b].jmp) {
+			a = t[a].jmp;
+			b = t[b].jmp;
+		} else {
+			a = t[a].par;
+			b = t[b].par;
 		}
-	return UP(d, 0, a);
+	}
+	return a;
+}
+
+/* Is a on the tree path from x up (x included)? */
+static int
+t_on_path(const struct tnode *t, u_int a, u_int x)
+{
+	return t[a].depth <= t[x].depth && ancestor_at(t, x, t[a].depth) == a;
 }
 
 /* Is a on the tree path from x up (x included)? */
 static int
 on_path(const struct opt_dom *d, u_int a, u_int x)
 {
-	if (d->top[a] || d->depth[a] > d->depth[x])
+	if (d->bn[a].top)
 		return a == x;
-	return lift(d, x, d->depth[x] - d->depth[a]) == a;
+	return t_on_path(d->bt, a, x);
 }
 
 /* Compute D(x) and whatever it needs, predecessors before successors. */
@@ -345,15 +374,15 @@ ensure(struct opt_state *os, u_int x)
 	if (is_valid(d, x))
 		return;
 	d->work[sp] = x;
-	d->witer[sp++] = d->head[x];
+	d->witer[sp++] = d->bn[x].head;
 	while (sp > 0) {
-		u_int y = d->work[sp - 1], s, acc = NONE, k;
+		u_int y = d->work[sp - 1], s, acc = NONE;
 
 		/* first make every earlier predecessor valid */
 		for (s = d->witer[sp - 1]; s != NONE; s = d->snext[s]) {
 			u_int q = s / 2;
 
-			if (d->pos[q] < d->pos[y] && !is_valid(d, q))
+			if (d->bn[q].pos < d->bn[y].pos && !is_valid(d, q))
 				break;
 		}
 		d->witer[sp - 1] = s;
@@ -361,32 +390,48 @@ ensure(struct opt_state *os, u_int x)
 			u_int q = s / 2;
 
 			d->work[sp] = q;
-			d->witer[sp++] = d->head[q];
+			d->witer[sp++] = d->bn[q].head;
 			continue;
 		}
 		sp--;
-		if (y == root) {
-			d->top[y] = 0;
-			d->depth[y] = 0;
-		} else {
-			for (s = d->head[y]; s != NONE; s = d->snext[s]) {
+		if (y != root)
+			for (s = d->bn[y].head; s != NONE; s = d->snext[s]) {
 				u_int q = s / 2;
 
-				if (d->pos[q] >= d->pos[y] || d->top[q])
+				if (d->bn[q].pos >= d->bn[y].pos || d->bn[q].top)
 					continue;
-				acc = acc == NONE ? q : lca(d, acc, q);
+				acc = acc == NONE ? q : lca(d->bt, acc, q);
 			}
-			d->top[y] = acc == NONE;
-			d->depth[y] = acc == NONE ? 0 : d->depth[acc] + 1;
-		}
-		UP(d, 0, y) = acc;
-		for (k = 1; k < d->lg; k++) {
-			u_int m = UP(d, k - 1, y);
-
-			UP(d, k, y) = m == NONE ? NONE : UP(d, k - 1, m);
-		}
-		d->stamp[y] = d->changes;
+		d->bn[y].top = y != root && acc == NONE;
+		set_parent(d->bt, y, acc);
+		d->bn[y].stamp = d->changes;
 	}
+}
+
+/* Does D(y) hold block bi (y computed, not TOP)? */
+static int
+d_holds(struct opt_dom *d, u_int bi, u_int y)
+{
+	struct bnode *n = &d->bn[y];
+	u_int p = d->bt[y].par;
+	int r;
+
+	if (n->yes == d->memo_gen)
+		return 1;
+	if (n->no == d->memo_gen)
+		return 0;
+	/* D(y) = {y} + D(parent) */
+	if (y == bi || (p != NONE && d->bn[p].yes == d->memo_gen))
+		r = 1;
+	else if (p != NONE && d->bn[p].no == d->memo_gen)
+		r = 0;
+	else
+		r = on_path(d, bi, y);
+	if (r)
+		n->yes = d->memo_gen;
+	else
+		n->no = d->memo_gen;
+	return r;
 }
 
 int
@@ -395,26 +440,24 @@ opt_dominates(struct opt_state *os, struct block *b, struct block *x)
 	struct opt_dom *d = os->dom;
 	u_int bi = b->id, xi = x->id, s;
 
-	if (d->pos[xi] == NONE)
+	if (d->bn[xi].pos == NONE)
 		/* never swept: libpcap's set is still "everything" */
 		return 1;
-	ensure(os, xi);
-	if (!d->top[xi]) {
-		if (d->memo_b == bi && UP(d, 0, xi) == d->memo_conf)
-			;	/* D(x) = {x} + D(parent), which holds b */
-		else if (!(bi == xi || on_path(d, bi, xi)))
-			return 0;
+	if (d->memo_b != bi) {
 		d->memo_b = bi;
-		d->memo_conf = xi;
+		d->memo_gen++;
 	}
-	for (s = d->head[xi]; s != NONE; s = d->snext[s]) {
+	ensure(os, xi);
+	if (!d->bn[xi].top && !d_holds(d, bi, xi))
+		return 0;
+	for (s = d->bn[xi].head; s != NONE; s = d->snext[s]) {
 		u_int q = s / 2;
 
-		if (d->pos[q] <= d->pos[xi])
+		if (d->bn[q].pos <= d->bn[xi].pos)
 			continue;
 		/* a later predecessor narrowed x after its turn */
 		ensure(os, q);
-		if (!d->top[q] && !(bi == q || on_path(d, bi, q)))
+		if (!d->bn[q].top && !d_holds(d, bi, q))
 			return 0;
 	}
 	return 1;
@@ -423,32 +466,6 @@ opt_dominates(struct opt_state *os, struct block *b, struct block *x)
 /* ------------------------------------------------------------------------
  * Edge dominators.
  * --------------------------------------------------------------------- */
-
-#define EUP(d, k, e)	((d)->eup[(size_t)(e) * (d)->lg + (k)])
-
-static u_int
-elca(const struct opt_dom *d, u_int a, u_int b)
-{
-	u_int k, by;
-
-	if (d->edepth[a] < d->edepth[b]) {
-		u_int t = a;
-
-		a = b;
-		b = t;
-	}
-	for (k = 0, by = d->edepth[a] - d->edepth[b]; by != 0; k++, by >>= 1)
-		if (by & 1)
-			a = EUP(d, k, a);
-	if (a == b)
-		return a;
-	for (k = d->lg; k-- > 0;)
-		if (EUP(d, k, a) != EUP(d, k, b)) {
-			a = EUP(d, k, a);
-			b = EUP(d, k, b);
-		}
-	return EUP(d, 0, a);
-}
 
 void
 opt_find_edom(struct opt_state *os)
@@ -468,17 +485,8 @@ opt_find_edom(struct opt_state *os)
 
 			for (w = 0; w < 2; w++) {
 				struct edge *e = w ? &b->ef : &b->et;
-				u_int k;
 
-				EUP(d, 0, e->id) = parent;
-				d->edepth[e->id] = parent == NONE ? 0 :
-				    d->edepth[parent] + 1;
-				for (k = 1; k < d->lg; k++) {
-					u_int m = EUP(d, k - 1, e->id);
-
-					EUP(d, k, e->id) = m == NONE ? NONE :
-					    EUP(d, k - 1, m);
-				}
+				set_parent(d->et, e->id, parent);
 				if (e->succ == NULL)
 					continue;
 				/* NONE: the in-edges share no dominator */
@@ -486,7 +494,7 @@ opt_find_edom(struct opt_state *os)
 				if (d->acc[i] == UNSET)
 					d->acc[i] = e->id;
 				else if (d->acc[i] != NONE)
-					d->acc[i] = elca(d, d->acc[i], e->id);
+					d->acc[i] = lca(d->et, d->acc[i], e->id);
 			}
 		}
 }
@@ -506,11 +514,10 @@ opt_edom_prepare(struct opt_state *os)
 	struct opt_dom *d = os->dom;
 	int level;
 	struct block *b;
-	u_int i;
 
 	memset(d->kh, 0xff, ((size_t)d->kmask + 1) * sizeof(*d->kh));
-	for (i = 0; i <= d->mmask; i++)
-		d->memo[i].node = NONE;
+	memset(d->kc, 0, ((size_t)d->kmask + 1) * sizeof(*d->kc));
+	d->mgen++;		/* empties the memo */
 	d->mused = 0;
 	for (level = os->ic->root->level; level >= 0; --level)
 		for (b = os->levels[level]; b != NULL; b = b->link) {
@@ -521,7 +528,7 @@ opt_edom_prepare(struct opt_state *os)
 				struct epack *p = &d->ep[e->id];
 				u_int h;
 
-				p->up = EUP(d, 0, e->id);
+				p->up = d->et[e->id].par;
 				p->code = e->code;
 				p->aval = b->val[CC_A_ATOM];
 				p->oval = b->oval;
@@ -529,22 +536,9 @@ opt_edom_prepare(struct opt_state *os)
 				    d->kmask;
 				d->kn[e->id] = d->kh[h];
 				d->kh[h] = e->id;
+				d->kc[h]++;
 			}
 		}
-}
-
-/* Is edge a on the tree path from edge x up (x included)? */
-static int
-e_on_path(const struct opt_dom *d, u_int a, u_int x)
-{
-	u_int k, by;
-
-	if (d->edepth[a] > d->edepth[x])
-		return 0;
-	for (k = 0, by = d->edepth[x] - d->edepth[a]; by != 0; k++, by >>= 1)
-		if (by & 1)
-			x = EUP(d, k, x);
-	return x == a;
 }
 
 /* The smallest id among ep and the edges above it with exactly this
@@ -560,7 +554,7 @@ first_exact(const struct opt_dom *d, u_int x, int code, bpf_u_int32 aval,
 		const struct epack *p = &d->ep[e];
 
 		if (e < best && p->code == code && p->aval == aval &&
-		    p->oval == oval && e_on_path(d, e, x))
+		    p->oval == oval && t_on_path(d->et, e, x))
 			best = e;
 	}
 	return best;
@@ -574,7 +568,7 @@ memo_slot(struct opt_dom *d, u_int node, int code, bpf_u_int32 aval)
 	for (;; h = (h + 1) & d->mmask) {
 		struct memo *m = &d->memo[h];
 
-		if (m->node == NONE ||
+		if (m->gen != d->mgen ||
 		    (m->node == node && m->code == code && m->aval == aval))
 			return m;
 	}
@@ -594,7 +588,7 @@ min_above(struct opt_dom *d, u_int x, int code, bpf_u_int32 aval, u_int *res)
 	for (e = x; e != NONE; e = d->ep[e].up) {
 		struct memo *m = memo_slot(d, e, code, aval);
 
-		if (m->node != NONE) {
+		if (m->gen == d->mgen) {
 			v = m->val;
 			break;
 		}
@@ -609,6 +603,7 @@ min_above(struct opt_dom *d, u_int x, int code, bpf_u_int32 aval, u_int *res)
 		if (d->ep[e].code == code && d->ep[e].aval == aval && e < v)
 			v = e;
 		m = memo_slot(d, e, code, aval);
+		m->gen = d->mgen;
 		m->node = e;
 		m->code = code;
 		m->aval = aval;
@@ -659,9 +654,16 @@ opt_edom_first(struct opt_state *os, struct edge *ep, struct block *child,
 	struct opt_dom *d = os->dom;
 	int code = child->s.code;
 	bpf_u_int32 aval = child->val[CC_A_ATOM];
-	u_int best = NONE, m;
+	u_int best = NONE, m, depth = d->et[ep->id].depth, cost = 0;
 
-	if (d->edepth[ep->id] < 32)
+	/* looking up an edge by key costs about 8 steps up the set */
+	if (ok_t)
+		cost += d->kc[key_hash(code, aval, (u_int)child->oval) &
+		    d->kmask];
+	if (ok_f)
+		cost += d->kc[key_hash(-code, aval, (u_int)child->oval) &
+		    d->kmask];
+	if (depth < 32 || cost * 8 > depth)
 		return scan_chain(d, ep->id, child, ok_t, ok_f);
 	if (code == (BPF_JMP | BPF_JEQ | BPF_K) && ok_f) {
 		if (!ok_t || !min_above(d, ep->id, code, aval, &m))

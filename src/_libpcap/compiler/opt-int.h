@@ -25,6 +25,16 @@
 /* Both A and X, as the "register" an X-source ALU/jump uses. */
 #define OPT_AX_ATOM	CC_N_ATOMS
 
+/*
+ * Bounds that libpcap does not have.  Its pull-up chain walks grow with
+ * the square of a long or/and list (times the number of passes): a list
+ * of several thousand hosts takes libpcap hours.  Past these bounds (about
+ * 8,000 hosts, or that much walking) the optimizer gives up with libpcap's
+ * message for filters it cannot optimize instead of working for minutes.
+ */
+#define OPT_MAX_BLOCKS	100000u
+#define OPT_WORK_LIMIT	500000000ULL
+
 /* Value number 0: nothing known about a register. */
 #define OPT_VAL_UNKNOWN	0U
 
@@ -58,6 +68,7 @@ struct opt_state {
 	   branch movement changed (libpcap's loop detection). */
 	int done;
 	int non_branch_movement;
+	unsigned long long work;	/* pull-up walk steps so far */
 
 	u_int n_blocks;		/* blocks reachable at the start, numbered */
 	struct block **blocks;	/* by id, depth-first preorder (JT first) */
@@ -80,6 +91,11 @@ struct opt_state {
 	struct opt_vec stack;	/* scratch for walks */
 	struct opt_vec order;	/* scratch: blocks in walk order */
 };
+
+/* ---- opt.c ------------------------------------------------------------ */
+
+/* Zeroed memory freed when the compile ends (cc_error on failure). */
+INTERNAL void *opt_calloc(struct opt_state *os, size_t n, size_t size);
 
 /* ---- opt-flow.c ------------------------------------------------------- */
 

@@ -146,6 +146,8 @@ pullup(struct opt_state *os, struct block *b, int along_true)
 			return;
 		if (OTHER(diff) != OTHER(b))
 			return;
+		if (++os->work > OPT_WORK_LIMIT)
+			cc_error(os->cc, "filter is too complex to optimize");
 		if (!opt_dominates(os, b, diff))
 			return;
 		if (diff->val[CC_A_ATOM] != val)
@@ -163,6 +165,8 @@ pullup(struct opt_state *os, struct block *b, int along_true)
 			return;
 		if (OTHER(same) != OTHER(b))
 			return;
+		if (++os->work > OPT_WORK_LIMIT)
+			cc_error(os->cc, "filter is too complex to optimize");
 		if (!opt_dominates(os, b, same))
 			return;
 		if (same->val[CC_A_ATOM] == val)
@@ -269,11 +273,11 @@ opt_intern_blocks(struct opt_state *os)
 	while (size < 2 * n)
 		size *= 2;
 	mask = size - 1;
-	heads = cc_alloc(os->cc, (size_t)size * sizeof(*heads));
-	chain = cc_alloc(os->cc, ((size_t)n + 1) * sizeof(*chain));
-	cls = cc_alloc(os->cc, ((size_t)n + 1) * sizeof(*cls));
-	rep = cc_alloc(os->cc, ((size_t)n + 1) * sizeof(*rep));
-	first = cc_alloc(os->cc, ((size_t)n + 1) * sizeof(*first));
+	heads = opt_calloc(os, size, sizeof(*heads));
+	chain = opt_calloc(os, (size_t)n + 1, sizeof(*chain));
+	cls = opt_calloc(os, (size_t)n + 1, sizeof(*cls));
+	rep = opt_calloc(os, (size_t)n + 1, sizeof(*rep));
+	first = opt_calloc(os, (size_t)n + 1, sizeof(*first));
 
 	opt_walk_post(os->cc, ic, ic->root, &os->stack, order);
 	for (i = 0; i < order->n; i++) {

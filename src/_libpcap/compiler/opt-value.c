@@ -22,22 +22,24 @@ opt_val_init(struct opt_state *os, u_int max_stmts)
 
 	/* At most three new values per statement (libpcap's bound). */
 	os->maxval = 3 * max_stmts;
-	os->vmap = cc_alloc(os->cc, ((size_t)os->maxval + 1) * sizeof(*os->vmap));
-	os->vnodes = cc_alloc(os->cc,
-	    ((size_t)os->maxval + 1) * sizeof(*os->vnodes));
-	while (size < 2 * os->maxval)
+	os->vmap = opt_calloc(os, (size_t)os->maxval + 1, sizeof(*os->vmap));
+	os->vnodes = opt_calloc(os, (size_t)os->maxval + 1,
+	    sizeof(*os->vnodes));
+	/* about one bucket per statement: a pass makes fewer values */
+	while (size < max_stmts)
 		size *= 2;
-	os->vhash = cc_alloc(os->cc, (size_t)size * sizeof(*os->vhash));
+	os->vhash = opt_calloc(os, size, sizeof(*os->vhash));
 	os->vhash_mask = size - 1;
 }
 
 void
 opt_val_reset(struct opt_state *os)
 {
+	/* only what the last pass used */
+	memset(os->vmap, 0, ((size_t)os->curval + 1) * sizeof(*os->vmap));
+	memset(os->vhash, 0, ((size_t)os->vhash_mask + 1) * sizeof(*os->vhash));
 	os->curval = 0;
 	os->n_vnodes = 0;
-	memset(os->vmap, 0, ((size_t)os->maxval + 1) * sizeof(*os->vmap));
-	memset(os->vhash, 0, ((size_t)os->vhash_mask + 1) * sizeof(*os->vhash));
 }
 
 /* The value number of code(v0, v1), new if never seen in this pass. */

@@ -6,9 +6,32 @@
  * agree.  A pass recomputes levels, dominators, use-def and edge
  * dominators, then visits every block from the root's level down.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "opt-int.h"
+
+/*
+ * The optimizer's tables are sized once, from the number of blocks and
+ * statements, and are mostly sparse in use: they come from calloc (whose
+ * untouched pages cost nothing) and are freed when the compile ends,
+ * rather than from the arena, which zero-fills and doubles its chunks.
+ */
+void *
+opt_calloc(struct opt_state *os, size_t n, size_t size)
+{
+	void *p;
+
+	if (n == 0)
+		n = 1;
+	if (size != 0 && n > (size_t)-1 / size)
+		cc_error(os->cc, "out of memory");
+	p = calloc(n, size);
+	if (p == NULL)
+		cc_error(os->cc, "out of memory");
+	cc_on_cleanup(os->cc, free, p);
+	return p;
+}
 
 /* Number the blocks reachable from the root in depth-first preorder and
    size everything the passes need; nothing is allocated after this. */
@@ -20,11 +43,18 @@ opt_init(struct opt_state *os)
 
 	opt_walk_pre(os->cc, os->ic, os->ic->root, &os->stack, &order);
 	n = order.n;
+	if (n > OPT_MAX_BLOCKS)
+		cc_error(os->cc, "filter is too complex to optimize");
 	os->n_blocks = n;
 	os->blocks = order.v;
 	os->n_edges = 2 * n;
-	os->edges = cc_alloc(os->cc, (size_t)os->n_edges * sizeof(*os->edges));
-	os->levels = cc_alloc(os->cc, (size_t)n * sizeof(*os->levels));
+	os->edges = opt_calloc(os, os->n_edges, sizeof(*os->edges));
+	os->levels = opt_calloc(os, n, sizeof(*os->levels));
+	/* the walks' stacks and lists never grow past the block count */
+	os->stack.v = opt_calloc(os, 2 * (size_t)n + 2, sizeof(struct block *));
+	os->stack.cap = 2 * n + 2;
+	os->order.v = opt_calloc(os, n, sizeof(struct block *));
+	os->order.cap = n;
 	for (i = 0; i < n; ++i) {
 		struct block *b = os->blocks[i];
 

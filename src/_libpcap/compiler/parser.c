@@ -12,7 +12,9 @@
  *             | other primitives (less, vlan, llc, type ..., vpi ...)
  *   id     := '!' id | ID | HID [/NUM | mask HID] | HID6 [/NUM] | EID | AID
  *             | pnum | '(' pid ')'
- *   pid    := (id | pnum) { (and|or) id }
+ *   pid    := (nid | pnum) { (and|or) id }          nid: an id that does
+ *                                                  not start with '('
+ *                                                  (but "!(pid)" is one)
  *   head   := [pname] (dqual [aqual] | aqual | proto | protochain | gateway)
  *   arth   := the usual operators over pnum, len, pname[arth(:size)],
  *             '(' arth ')', unary '-'
@@ -321,6 +323,9 @@ static struct arth *parse_arith_full(struct parser *P);
 #define A_TERM		0x02	/* a term */
 #define A_NARTH		0x04	/* arithmetic that is not a bare number */
 #define A_RAWNUM	0x08	/* a number in parentheses, not yet used */
+#define A_FIRST		0x10	/* first element after '(': an id there may
+				   not itself be "( pid )" (libpcap's pid
+				   starts with an id name, a number or '!') */
 
 enum elem_kind { EK_ID, EK_TERM, EK_NARTH, EK_NUM };
 
@@ -1015,7 +1020,7 @@ after_pnum(struct parser *P, struct pv prev, unsigned allow, bpf_u_int32 n)
 	memset(&e, 0, sizeof(e));
 	/* where only an id can follow, libpcap reduces without looking
 	   ahead: the id is made before the next token is scanned */
-	if (allow != A_ID) {
+	if ((allow & ~(unsigned)A_FIRST) != A_ID) {
 		enum tok_kind k = kind(P);
 		/* what may follow an id; on anything else libpcap's default
 		   action makes the number arithmetic (and then fails) */
@@ -1048,8 +1053,10 @@ parse_paren_elem(struct parser *P, struct pv prev, unsigned allow)
 	unsigned inner = 0;
 	struct elem e;
 
-	if (allow & A_ID)
+	if ((allow & (A_ID | A_FIRST)) == A_ID)
 		inner |= A_ID | A_RAWNUM;	/* ( pid ), ( pnum ) */
+	else if (allow & A_ID)
+		inner |= A_RAWNUM;		/* ( pnum ) only */
 	if (allow & A_TERM)
 		inner |= A_TERM | A_NARTH | A_RAWNUM;
 	if (allow & A_NARTH)
@@ -1140,7 +1147,7 @@ parse_elem(struct parser *P, struct pv prev, unsigned allow)
 		nots++;
 	}
 	if (nots > 0)
-		allow &= A_ID | A_TERM;
+		allow &= A_ID | A_TERM;		/* "! id" may be "! ( pid )" */
 	e = parse_operand_elem(P, prev, allow);
 	while (nots-- > 0)
 		gen_not(e.v.b);
@@ -1174,7 +1181,7 @@ parse_paren_content(struct parser *P, struct pv prev, unsigned allow)
 	struct elem e, w;
 	enum tok_kind op;
 
-	e = parse_elem(P, prev, allow);
+	e = parse_elem(P, prev, allow | A_FIRST);
 	switch (e.kind) {
 	case EK_ID:
 		/* pid: qualifiers pass from each id to the next */
