@@ -168,6 +168,9 @@ def test_filter_type_checked(ns: netns.Netns) -> None:
         with pytest.raises(TypeError):
             cap.set_filter([(6, 0, 0, 0)])
     with pytest.raises(TypeError):
+        open_cap(ns, ns.b, filter=5)
+    # A str is an expression (test_compile_api.py): this one does not compile.
+    with pytest.raises(libpcap.CompileError):
         open_cap(ns, ns.b, filter="ether")
 
 

@@ -1182,6 +1182,98 @@ test_pipeline_basic(void)
 	}
 }
 
+/* A matrix of primitives over the part-1 link types, every optimize and
+   Linux-extension setting and both savefile byte orders: each compile is
+   a valid program or a message (never a crash), and the optimized and
+   unoptimized programs agree on a few packets. */
+static void
+test_matrix(void)
+{
+	static const int dlts[] = {
+		DLT_EN10MB, DLT_RAW, DLT_IPV4, DLT_IPV6, DLT_NULL, DLT_LOOP,
+		DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_PPP, DLT_PPP_SERIAL, DLT_PPP_BSDOS,
+		DLT_PPP_PPPD, DLT_PPP_ETHER, DLT_C_HDLC, DLT_SLIP,
+	};
+	static const char *const exprs[] = {
+		"", "ip", "ip6", "arp", "tcp port 80", "udp portrange 1-100",
+		"host 10.0.0.1 or host ::1", "net 10.0.0.0/8", "ip6 net 2001:db8::/32",
+		"ether host 00:11:22:33:44:55", "vlan", "vlan 100 and ip", "vlan and vlan and tcp",
+		"mpls 5 and ip", "pppoes 7 and ip6", "pppoed", "geneve and ip", "vxlan 3 and tcp",
+		"inbound", "outbound", "ifindex 2", "broadcast", "multicast", "ip multicast",
+		"ip6 multicast", "less 100", "greater 60", "len - 14 > 40", "ip[0] & 0xf > 5",
+		"tcp[tcpflags] & tcp-syn != 0", "icmp6[icmp6type] = icmp6-echo", "protochain 6",
+		"ip6 protochain 17", "llc", "stp or ipx or netbeui", "iso or clnp or esis",
+		"link[0] = 1", "byte 0 & 1", "not (tcp or udp) and not icmp",
+		"ether proto \\ip6 or ether proto \\arp", "ip and ip6", "decnet host 1.2",
+	};
+	static const u_char pkt_eth[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x08, 0x00,
+		0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+		0, 80, 0x1f, 0x90, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0x10, 0, 0, 0, 0, 0 };
+	char errbuf[PCAP_ERRBUF_SIZE];
+	size_t d, e;
+	u_int flags, src, opt, progs = 0, errs = 0;
+
+	for (d = 0; d < sizeof(dlts) / sizeof(dlts[0]); d++) {
+		for (e = 0; e < sizeof(exprs) / sizeof(exprs[0]); e++) {
+			for (flags = 0; flags < 4; flags++) {
+				for (src = 0; src < 3; src++) {
+					struct bpf_program p[2];
+					int ok[2];
+
+					for (opt = 0; opt < 2; opt++) {
+						struct cc_opts o = opts_for(dlts[d], (int)opt);
+
+						o.codegen_flags = flags;
+						o.source = (enum cc_source)src;
+						errbuf[0] = '\0';
+						ok[opt] = cc_compile(&o, exprs[e], &p[opt], errbuf,
+						    NULL) == 0;
+						if (ok[opt]) {
+							progs++;
+							CHECK(p[opt].bf_len > 0);
+							CHECK(bpf_validate(p[opt].bf_insns,
+							    (int)p[opt].bf_len));
+						} else {
+							errs++;
+							CHECK(errbuf[0] != '\0');
+						}
+					}
+					/* the optimizer may refuse what the
+					   unoptimized compile accepts, never the
+					   reverse */
+					CHECK(ok[0] || !ok[1]);
+					if (ok[0] && ok[1] && flags == 0) {
+						size_t n;
+
+						/* truncated packets: may end the two
+						   programs differently, must not crash */
+						for (n = 1; n < sizeof(pkt_eth); n += 7) {
+							(void)bpf_filter(p[0].bf_insns, pkt_eth,
+							    (u_int)n, (u_int)n);
+							(void)bpf_filter(p[1].bf_insns, pkt_eth,
+							    (u_int)n, (u_int)n);
+						}
+						n = sizeof(pkt_eth);
+						if (bpf_filter(p[0].bf_insns, pkt_eth, (u_int)n,
+						    (u_int)n) != bpf_filter(p[1].bf_insns, pkt_eth,
+						    (u_int)n, (u_int)n)) {
+							fprintf(stderr, "opt/unopt differ: "
+							    "dlt %d \"%s\"\n", dlts[d], exprs[e]);
+							CHECK(0);
+						}
+					}
+					for (opt = 0; opt < 2; opt++)
+						if (ok[opt])
+							pcap_freecode(&p[opt]);
+				}
+			}
+		}
+	}
+	CHECK(progs > 0);
+	CHECK(errs > 0);
+}
+
 /* Every byte value inside an expression: a program or a message. */
 static void
 test_every_byte(void)
@@ -1372,6 +1464,7 @@ main(void)
 	test_arena();
 	test_family_errors();
 	test_pipeline_basic();
+	test_matrix();
 	test_every_byte();
 	test_hostile();
 	if (known_bugs)

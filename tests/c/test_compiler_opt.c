@@ -337,6 +337,20 @@ test_deep(int n, int optimize)
 	free(t);
 }
 
+/* Past the optimizer's size bound: libpcap's message, at once. */
+static void
+test_too_big(void)
+{
+	struct cc cc;
+	char *t;
+
+	cc_begin(&cc);
+	t = run(&cc, src_list(&cc, 100000), 1, NULL);
+	CHECK(t == NULL);
+	CHECK_STR(errbuf, "filter is too complex to optimize");
+	free(t);
+}
+
 int
 main(void)
 {
@@ -350,5 +364,6 @@ main(void)
 	test_local_jumps(1);
 	test_deep(100000, 0);
 	test_deep(1000, 1);
+	test_too_big();
 	return check_status("test_compiler_opt");
 }

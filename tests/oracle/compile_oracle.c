@@ -39,6 +39,9 @@
  *                             OK LEN SECONDS   or   ERR SECONDS message
  *                           (the parent takes peak memory from wait4).
  *
+ * tests/fuzz/fuzz_compile.c includes this file with COMPILE_ORACLE_LIBRARY
+ * defined, for interpret() (no main() then).
+ *
  * PACKETS is a binary file of records: u32 dlt, u32 caplen, u32 wirelen
  * (little-endian), then caplen bytes.  Each packet is run in a buffer of
  * exactly its captured length, so an over-read shows under ASan.
@@ -523,6 +526,7 @@ mode_bench(int dlt, int opt, const char *path)
 	return 0;
 }
 
+#ifndef COMPILE_ORACLE_LIBRARY
 int
 main(int argc, char **argv)
 {
@@ -534,3 +538,4 @@ main(int argc, char **argv)
 		argv[0]);
 	return 2;
 }
+#endif

@@ -10,9 +10,12 @@
 
 #include "cc.h"
 
-/* Arena chunks grow geometrically, so the number of mallocs is logarithmic
-   in the size of the compile, and every byte is zeroed before use. */
+/* Arena chunks grow geometrically up to CHUNK_MAX, so the number of
+   mallocs stays small; a request larger than a quarter of that gets a
+   chunk of its own.  Memory is zeroed as it is handed out, not chunk by
+   chunk, so a nearly unused chunk costs no more than its pages touched. */
 #define CHUNK_MIN	4096
+#define CHUNK_MAX	((size_t)1 << 20)
 
 struct cc_chunk {
 	struct cc_chunk *next;
@@ -55,30 +58,42 @@ cc_alloc(struct cc *cc, size_t n)
 	const size_t align = sizeof(max_align_t);
 	void *mem;
 
+	if (n > CC_ARENA_LIMIT)
+		cc_error(cc, "out of memory");
 	n = (n + align - 1) & ~(align - 1);
 	if (n == 0)
 		n = align;
 	if (c == NULL || c->size - c->used < n) {
-		size_t size = c == NULL ? CHUNK_MIN : c->size * 2;
+		size_t size;
 
+		if (n > CHUNK_MAX / 4)
+			size = n;
+		else if (c == NULL)
+			size = CHUNK_MIN;
+		else
+			size = c->size >= CHUNK_MAX ? CHUNK_MAX : c->size * 2;
 		if (size < n)
 			size = n;
 		if (size > CC_ARENA_LIMIT - cc->arena_bytes)
-			size = n;	/* last try: exactly what is asked */
-		if (n > CC_ARENA_LIMIT - cc->arena_bytes)
 			cc_error(cc, "out of memory");
 		c = malloc(sizeof(*c) + size);
 		if (c == NULL)
 			cc_error(cc, "out of memory");
-		memset(c->data, 0, size);
 		c->size = size;
 		c->used = 0;
-		c->next = cc->chunks;
-		cc->chunks = c;
+		if (cc->chunks != NULL && n == size) {
+			/* A chunk of its own: keep filling the current one. */
+			c->next = cc->chunks->next;
+			cc->chunks->next = c;
+		} else {
+			c->next = cc->chunks;
+			cc->chunks = c;
+		}
 		cc->arena_bytes += size;
 	}
 	mem = (char *)c->data + c->used;
 	c->used += n;
+	memset(mem, 0, n);
 	return mem;
 }
 

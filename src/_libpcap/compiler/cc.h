@@ -227,6 +227,11 @@ INTERNAL void cc_sappend(struct slist *s0, struct slist *s1);
 INTERNAL int cc_compile(const struct cc_opts *opts, const char *expr,
     struct bpf_program *prog, char *errbuf, struct cc_errpos *pos);
 
+/* pcap_compile on a handle, also telling where a syntax error arose (pos
+   may be NULL: then it is pcap_compile). */
+INTERNAL int cc_compile_handle(pcap_t *p, struct bpf_program *prog,
+    const char *expr, int optimize, bpf_u_int32 mask, struct cc_errpos *pos);
+
 /* ---- parser.c (lexer.c underneath) ------------------------------------ */
 
 /* Parse cc->text, generating code as it goes; the root is left in

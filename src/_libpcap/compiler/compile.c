@@ -80,18 +80,29 @@ opts_for_handle(pcap_t *p, int optimize, bpf_u_int32 mask, struct cc_opts *o)
 }
 
 int
-pcap_compile(pcap_t *p, struct bpf_program *program, const char *buf,
-    int optimize, bpf_u_int32 mask)
+cc_compile_handle(pcap_t *p, struct bpf_program *program, const char *buf,
+    int optimize, bpf_u_int32 mask, struct cc_errpos *pos)
 {
 	struct cc_opts o;
 
+	if (pos != NULL) {
+		pos->offset = -1;
+		pos->token[0] = '\0';
+	}
 	if (!p->activated) {
 		core_fmt(p->errbuf,
 		    "not-yet-activated pcap_t passed to pcap_compile");
 		return PCAP_ERROR;
 	}
 	opts_for_handle(p, optimize, mask, &o);
-	return cc_compile(&o, buf, program, p->errbuf, NULL);
+	return cc_compile(&o, buf, program, p->errbuf, pos);
+}
+
+int
+pcap_compile(pcap_t *p, struct bpf_program *program, const char *buf,
+    int optimize, bpf_u_int32 mask)
+{
+	return cc_compile_handle(p, program, buf, optimize, mask, NULL);
 }
 
 int

@@ -22,21 +22,49 @@
 
 #include "opt-int.h"
 
+/* The emitter's memory comes from malloc, not the arena (whose chunks
+   double and are zero-filled), and is freed when the compile ends. */
 struct layout {
 	struct cc *cc;
 	struct block **order;	/* postorder: order[n-1] is the root */
-	u_int n;
+	u_int n, cap;
 	u_int *slen;		/* live statements of order[i] */
+	struct block **stack;	/* the walk's stack and, per entry, how */
+	unsigned char *state;	/* many successors it has entered */
+	struct slist **pos;	/* local_jumps' scratch */
+	u_char *ljt, *ljf;
 };
+
+static void
+layout_free(void *arg)
+{
+	struct layout *lo = arg;
+
+	free(lo->order);
+	free(lo->slen);
+	free(lo->stack);
+	free(lo->state);
+	free(lo->pos);
+	free(lo->ljt);
+	free(lo->ljf);
+}
+
+/* Grow *p to hold cap elements of size (cc_error if out of memory). */
+static void
+grow(struct cc *cc, void **p, size_t cap, size_t size)
+{
+	void *np = realloc(*p, cap * size);
+
+	if (np == NULL)
+		cc_error(cc, "malloc");
+	*p = np;
+}
 
 /* Postorder, false successor first, without recursion: each stack entry
    remembers how many of its successors it has entered. */
 static void
 walk_post(struct layout *lo, struct icode *ic, struct block *root)
 {
-	struct opt_vec out = { NULL, 0, 0 };
-	struct block **stack = NULL;
-	unsigned char *state = NULL;
 	u_int n = 0, cap = 0;
 
 	CC_UNMARK_ALL(ic);
@@ -45,41 +73,36 @@ walk_post(struct layout *lo, struct icode *ic, struct block *root)
 		struct block *b, *next;
 
 		if (n == cap) {
-			u_int ncap = cap ? 2 * cap : 256;
-			struct block **ns = cc_alloc(lo->cc, ncap * sizeof(*ns));
-			unsigned char *nst = cc_alloc(lo->cc, ncap);
-
-			if (cap) {
-				memcpy(ns, stack, cap * sizeof(*ns));
-				memcpy(nst, state, cap);
-			}
-			stack = ns;
-			state = nst;
-			cap = ncap;
+			cap = cap ? 2 * cap : 256;
+			grow(lo->cc, (void **)&lo->stack, cap, sizeof(*lo->stack));
+			grow(lo->cc, (void **)&lo->state, cap, 1);
 		}
 		if (n == 0) {
-			if (out.n > 0)
+			if (lo->n > 0)
 				break;
-			stack[n] = root;
-			state[n++] = 0;
+			lo->stack[n] = root;
+			lo->state[n++] = 0;
 			continue;
 		}
-		b = stack[n - 1];
-		if (state[n - 1] < 2) {
-			next = state[n - 1] == 0 ? JF(b) : JT(b);
-			state[n - 1]++;
+		b = lo->stack[n - 1];
+		if (lo->state[n - 1] < 2) {
+			next = lo->state[n - 1] == 0 ? JF(b) : JT(b);
+			lo->state[n - 1]++;
 			if (next != NULL && !CC_IS_MARKED(ic, next)) {
 				CC_MARK(ic, next);
-				stack[n] = next;
-				state[n++] = 0;
+				lo->stack[n] = next;
+				lo->state[n++] = 0;
 			}
 			continue;
 		}
 		n--;
-		opt_vec_push(lo->cc, &out, b);
+		if (lo->n == lo->cap) {
+			lo->cap = lo->cap ? 2 * lo->cap : 256;
+			grow(lo->cc, (void **)&lo->order, lo->cap,
+			    sizeof(*lo->order));
+		}
+		lo->order[lo->n++] = b;
 	}
-	lo->order = out.v;
-	lo->n = out.n;
 }
 
 /* ------------------------------------------------------------------------
@@ -95,15 +118,14 @@ walk_post(struct layout *lo, struct icode *ic, struct block *root)
  * statements included) among its first slen entries.
  */
 static void
-local_jumps(struct cc *cc, struct block *b, u_int slen, u_char *jt,
-    u_char *jf)
+local_jumps(struct cc *cc, struct block *b, u_int slen, struct slist **pos,
+    u_char *jt, u_char *jf)
 {
-	struct slist **pos = NULL, *src;
+	struct slist *src;
 	u_int off, i;
 
 	if (slen == 0)
 		return;
-	pos = cc_alloc(cc, slen * sizeof(*pos));
 	for (off = 0, src = b->stmts; off < slen && src; off++, src = src->next)
 		pos[off] = src;
 	off = 0;
@@ -227,16 +249,18 @@ flag_long(struct layout *lo)
 struct bpf_insn *
 emit_program(struct cc *cc, struct icode *ic, struct block *root, u_int *lenp)
 {
-	struct layout lo;
+	struct layout *lop = cc_alloc(cc, sizeof(*lop));
+	struct layout lo;	/* a copy for speed; lop owns the memory */
 	struct bpf_insn *fp;
 	u_char *ljt = NULL, *ljf = NULL;
 	u_int i, total, maxslen = 0;
 	int local;
 
-	memset(&lo, 0, sizeof(lo));
-	lo.cc = cc;
-	walk_post(&lo, ic, root);
-	lo.slen = cc_alloc(cc, (size_t)lo.n * sizeof(*lo.slen));
+	lop->cc = cc;
+	cc_on_cleanup(cc, layout_free, lop);
+	walk_post(lop, ic, root);
+	grow(cc, (void **)&lop->slen, lop->n, sizeof(*lop->slen));
+	lo = *lop;
 	for (i = 0; i < lo.n; i++) {
 		lo.order[i]->longjt = 0;
 		lo.order[i]->longjf = 0;
@@ -247,10 +271,14 @@ emit_program(struct cc *cc, struct icode *ic, struct block *root, u_int *lenp)
 	local = has_local_jumps(&lo);
 	if (local) {
 		/* libpcap reports the first bad block in layout order */
-		ljt = cc_alloc(cc, maxslen + 1);
-		ljf = cc_alloc(cc, maxslen + 1);
+		grow(cc, (void **)&lop->pos, maxslen + 1, sizeof(*lop->pos));
+		grow(cc, (void **)&lop->ljt, maxslen + 1, 1);
+		grow(cc, (void **)&lop->ljf, maxslen + 1, 1);
+		ljt = lop->ljt;
+		ljf = lop->ljf;
 		for (i = 0; i < lo.n; i++)
-			local_jumps(cc, lo.order[i], lo.slen[i], ljt, ljf);
+			local_jumps(cc, lo.order[i], lo.slen[i], lop->pos,
+			    ljt, ljf);
 	}
 	do
 		total = place(&lo);
@@ -266,7 +294,8 @@ emit_program(struct cc *cc, struct icode *ic, struct block *root, u_int *lenp)
 		u_int off = 0, slen = lo.slen[i];
 
 		if (local)
-			local_jumps(cc, b, slen, ljt, ljf);	/* cannot fail now */
+			/* cannot fail now */
+			local_jumps(cc, b, slen, lop->pos, ljt, ljf);
 		for (src = b->stmts; src != NULL; src = src->next) {
 			if (src->s.code == OPT_NOP)
 				continue;

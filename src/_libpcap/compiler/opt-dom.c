@@ -23,13 +23,17 @@
  * pi position c leaves every D(p) with pos(p) < c valid.  Values are
  * computed on demand, each stamped with the change count; a log of changes
  * (kept as a monotone stack) says whether any change since a stamp was at
- * or before a block's position.  Ancestor tests and common ancestors use
- * binary lifting.
+ * or before a block's position.  Trees keep a parent and a jump pointer
+ * per node, for ancestor tests and common ancestors in O(log depth).  The
+ * pull-up walks' questions are also answered by stretches ("runs"), and
+ * the answers for one b are remembered until the graph changes.
  *
  * Edge dominators are computed once per pass over a fresh (topological)
  * order, where they are exact: the set of an edge is the edge and the
  * path above it in a tree whose parent of both exits of b is the nearest
- * common ancestor of b's incoming edges.
+ * common ancestor of b's incoming edges.  Branch threading wants the
+ * smallest edge id in such a set that decides a test; it scans the set
+ * when it is short and otherwise looks the candidates up by key.
  */
 #include <string.h>
 
@@ -72,6 +76,9 @@ struct opt_dom {
 	   graph stay the same (a chain walk asks about successive blocks
 	   whose parents were asked about just before). */
 	u_int memo_b, memo_gen;
+	/* Runs along JF (0) / JT (1) chains, see opt_dom_run_end; valid
+	   while "changes" equals their epoch. */
+	u_int *run_end[2], *run_epoch[2];
 
 	/* ---- edge dominators ---- */
 	struct tnode *et;	/* per edge: its place in the edge tree */
@@ -132,6 +139,10 @@ opt_dom_init(struct opt_state *os)
 	d->kh = uints(os, (size_t)d->kmask + 1);
 	d->kn = uints(os, 2 * (size_t)n);
 	d->kc = uints(os, (size_t)d->kmask + 1);
+	d->run_end[0] = uints(os, n);
+	d->run_end[1] = uints(os, n);
+	d->run_epoch[0] = uints(os, n);
+	d->run_epoch[1] = uints(os, n);
 	for (d->mmask = 255; d->mmask < 4 * n; d->mmask = 2 * d->mmask + 1)
 		;
 	d->memo = opt_calloc(os, (size_t)d->mmask + 1, sizeof(*d->memo));
@@ -461,6 +472,58 @@ opt_dominates(struct opt_state *os, struct block *b, struct block *x)
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * The pull-up walks go down long chains of tests (along JF for or, JT for
+ * and) asking the same three things of each: the same other exit, the
+ * same A, and "b dominates it".  A run is a stretch of such a chain where
+ * each block after the first has the first one's other exit and A, the
+ * previous block as its parent in the D tree, and no later predecessor:
+ * whatever b dominates the first one dominates them all.  Runs are
+ * remembered until the graph changes.  Returns the last block of y's run.
+ */
+struct block *
+opt_dom_run_end(struct opt_state *os, struct block *y, int along_true)
+{
+	struct opt_dom *d = os->dom;
+	u_int *end = d->run_end[along_true], *ep = d->run_epoch[along_true];
+	struct block *z = y, *other = along_true ? JF(y) : JT(y);
+	bpf_u_int32 aval = y->val[CC_A_ATOM];
+	u_int n = 0, last, s;
+
+	if (d->bn[y->id].pos == NONE)
+		return y;
+	for (;;) {
+		struct block *next = along_true ? JT(z) : JF(z);
+
+		if (ep[z->id] == d->changes) {
+			last = end[z->id];	/* the rest is known */
+			break;
+		}
+		d->path[n++] = z->id;
+		last = z->id;
+		if (next == NULL || d->bn[next->id].pos == NONE ||
+		    (along_true ? JF(next) : JT(next)) != other ||
+		    next->val[CC_A_ATOM] != aval)
+			break;
+		ensure(os, next->id);
+		if (d->bn[next->id].top || d->bt[next->id].par != z->id)
+			break;
+		for (s = d->bn[next->id].head; s != NONE; s = d->snext[s])
+			if (d->bn[s / 2].pos > d->bn[next->id].pos)
+				break;
+		if (s != NONE)
+			break;		/* a later predecessor */
+		z = next;
+	}
+	while (n > 0) {
+		u_int x = d->path[--n];
+
+		end[x] = last;
+		ep[x] = d->changes;
+	}
+	return os->blocks[last];
 }
 
 /* ------------------------------------------------------------------------

@@ -10,9 +10,12 @@
  * n^2 bit matrices), never the facts themselves.
  *
  *   opt.c        entry point, numbering of blocks, the pass loop, the root
- *   opt-flow.c   depth-first walks, levels, use-def, in-edges, dominators
+ *   opt-flow.c   depth-first walks, levels, use-def, in-edges
+ *   opt-dom.c    block and edge dominators, as libpcap computes them
  *   opt-value.c  value numbering, statement/peephole rewrites, dead stores
  *   opt-jump.c   branch threading, or/and pull-ups, interning of blocks
+ *
+ * emit.c (the layout) shares only OPT_NOP and opt_slength.
  */
 #ifndef PCAP_COMPILER_OPT_INT_H
 #define PCAP_COMPILER_OPT_INT_H
@@ -38,8 +41,8 @@
 /* Value number 0: nothing known about a register. */
 #define OPT_VAL_UNKNOWN	0U
 
-/* A growable array of block pointers living in the arena (an explicit
-   stack for the depth-first walks). */
+/* A growable array of block pointers (an explicit stack for the
+   depth-first walks); preallocated by opt_init, else grown in the arena. */
 struct opt_vec {
 	struct block **v;
 	u_int n, cap;
@@ -127,6 +130,10 @@ INTERNAL void opt_dom_changed(struct opt_state *os, struct block **blocks,
 /* Is b in x's dominator set? */
 INTERNAL int opt_dominates(struct opt_state *os, struct block *b,
     struct block *x);
+/* The last block of y's run down its JF (JT if along_true) chain: blocks
+   with y's other exit and A that b dominates whenever b dominates y. */
+INTERNAL struct block *opt_dom_run_end(struct opt_state *os,
+    struct block *y, int along_true);
 INTERNAL void opt_find_edom(struct opt_state *os);
 /* After the pass's blocks are value-numbered: what the scans need. */
 INTERNAL void opt_edom_prepare(struct opt_state *os);

@@ -152,7 +152,9 @@ pullup(struct opt_state *os, struct block *b, int along_true)
 			return;
 		if (diff->val[CC_A_ATOM] != val)
 			break;
-		dh = diff;
+		/* the blocks after diff with its exits, A and dominators
+		   would pass the same tests: skip them */
+		dh = opt_dom_run_end(os, diff, along_true);
 		dw = chain_w;
 		at_top = 0;
 	}
@@ -171,7 +173,7 @@ pullup(struct opt_state *os, struct block *b, int along_true)
 			return;
 		if (same->val[CC_A_ATOM] == val)
 			break;
-		sh = same;
+		sh = opt_dom_run_end(os, same, along_true);
 		sw = chain_w;
 	}
 

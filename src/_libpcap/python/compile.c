@@ -273,38 +273,12 @@ ext_compile_on_handle(ext_state *st, pcap_t *p, PyObject *expr, int optimize,
 	text = expr_text(expr, &keep);
 	if (text == NULL)
 		return NULL;
-	pos.offset = -1;
-	pos.token[0] = '\0';
 	if (inflight != NULL)
 		(*inflight)++;
 	Py_BEGIN_ALLOW_THREADS
-	rc = pcap_compile(p, &prog, text, optimize, netmask);
-	if (rc != 0) {
-		/*
-		 * pcap_compile keeps where the parser stopped to itself; the
-		 * same text compiled for the handle's link type says it (the
-		 * parse does not depend on the handle).  The position is
-		 * kept only if that compile fails the same way.
-		 */
-		struct cc_opts opts;
-		struct bpf_program again = {0, NULL};
-
+	rc = cc_compile_handle(p, &prog, text, optimize, netmask, &pos);
+	if (rc != 0)
 		snprintf(errbuf, sizeof errbuf, "%s", pcap_geterr(p));
-		memset(&opts, 0, sizeof opts);
-		opts.linktype = pcap_datalink(p);
-		opts.snaplen = pcap_snapshot(p);
-		opts.netmask = netmask;
-		opts.optimize = optimize;
-		if (is_syntax_error(errbuf)) {
-			char errbuf2[PCAP_ERRBUF_SIZE];
-
-			errbuf2[0] = '\0';
-			if (cc_compile(&opts, text, &again, errbuf2, &pos) == 0)
-				pcap_freecode(&again);
-			if (strcmp(errbuf, errbuf2) != 0)
-				pos.offset = -1;
-		}
-	}
 	Py_END_ALLOW_THREADS
 	if (inflight != NULL)
 		(*inflight)--;
