@@ -34,6 +34,7 @@ struct bpf_program {
 	struct bpf_insn *bf_insns;
 };
 
+#include <pcap/funcattrs.h>
 #include <pcap/dlt.h>
 
 /* The instruction encodings. */
@@ -155,13 +156,6 @@ struct bpf_insn {
 #define BPF_STMT(code, k) { (u_short)(code), 0, 0, k }
 #define BPF_JUMP(code, k, jt, jf) { (u_short)(code), jt, jf, k }
 
-#ifndef PCAP_API
-#if defined(__GNUC__) || defined(__clang__)
-#define PCAP_API extern __attribute__((visibility("default")))
-#else
-#define PCAP_API extern
-#endif
-#endif
 
 PCAP_API u_int	bpf_filter(const struct bpf_insn *, const u_char *, u_int, u_int);
 PCAP_API int	bpf_validate(const struct bpf_insn *f, int len);

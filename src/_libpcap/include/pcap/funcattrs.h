@@ -4,9 +4,7 @@
  * noreturn, printf-like checking and deprecation.  Same macro names and
  * meanings as libpcap's header.
  *
- * pcap/pcap.h and pcap/bpf.h may define PCAP_API_DEF, PCAP_API and the
- * PCAP_AVAILABLE_* macros themselves; the definitions here are token for
- * token the same, so either header may come first.
+ * pcap/pcap.h and pcap/bpf.h include it, as libpcap's do.
  */
 #ifndef lib_pcap_funcattrs_h
 #define lib_pcap_funcattrs_h

@@ -16,27 +16,8 @@
 
 #include <pcap/bpf.h>
 
-#if defined(__GNUC__) || defined(__clang__)
-#define PCAP_API_DEF __attribute__((visibility("default")))
-#else
-#define PCAP_API_DEF
-#endif
-#ifndef PCAP_API
-#define PCAP_API extern PCAP_API_DEF
-#endif
-/* libpcap marks each declaration with the version that introduced it. */
-#define PCAP_AVAILABLE_0_4
-#define PCAP_AVAILABLE_0_5
-#define PCAP_AVAILABLE_0_6
-#define PCAP_AVAILABLE_0_7
-#define PCAP_AVAILABLE_0_8
-#define PCAP_AVAILABLE_0_9
-#define PCAP_AVAILABLE_1_0
-#define PCAP_AVAILABLE_1_2
-#define PCAP_AVAILABLE_1_5
-#define PCAP_AVAILABLE_1_7
-#define PCAP_AVAILABLE_1_9
-#define PCAP_AVAILABLE_1_10
+/* Export and availability markers (PCAP_API, PCAP_AVAILABLE_*). */
+#include <pcap/funcattrs.h>
 
 #ifdef __cplusplus
 extern "C" {
