@@ -20,7 +20,9 @@
  * The run classifier is compile_oracle.c's interpret() (included below).
  * Name lookups happen in a fresh network namespace where one can be made
  * (no DNS round trips); otherwise the resolver is told to give up fast.
- * Build and run: tests/fuzz/run_fuzzers.sh.
+ * Build and run: tests/fuzz/run_fuzzers.sh (built with -DFUZZ_COMPILE_BREAK
+ * the optimized program is deliberately damaged, and the harness must abort
+ * on the seed corpus: a check of the check).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -284,6 +286,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!have_unopt)
 		goto out;
+#ifdef FUZZ_COMPILE_BREAK
+	/* Show that the check fires: a wrong optimized program. */
+	if (have_opt)
+		break_program(&opt);
+#endif
 
 	for (i = 0; i < NPAYLOAD && npk < MAXPKT; i++) {
 		int variants = dlt == 1 ? 5 : 2, v;
