@@ -24,9 +24,11 @@ compiler"), each matching a class of expressions and of outcomes, never a
 listed example.
 
 COMPILE_DIFF_SEED and COMPILE_DIFF_EXPRS (default 3000 expressions, each on
-two link types, both optimize settings) change the run; the million-case
-run is ``COMPILE_DIFF_EXPRS=250000 python tests/test_compile_differential.py``
-(the script form prints progress and the counts; see --help).
+up to two link types, both optimize settings: about 11,600 compiles and 11
+million packet runs a side, seconds) change the run.  The million-case run
+is the script form, ``python tests/test_compile_differential.py --exprs
+250000`` (about a million compiles a side; it prints progress and the
+counts; --oracle-vs-oracle checks the harness itself; see --help).
 """
 from __future__ import annotations
 
@@ -613,7 +615,7 @@ def parse_results(text: str, count: int, what: str) -> List[Result]:
             end = line
     if len(out) != count or end is None:
         raise AssertionError(f"{what}: {len(out)}/{count} results, end line {end!r}")
-    if not end.endswith(" 0"):
+    if not re.match(r"END interp_mismatches 0 ", end):
         raise AssertionError(f"{what}: the run classifier disagrees with bpf_filter: {end}")
     return out
 
@@ -624,7 +626,10 @@ def gcc_build(cmd: List[str]) -> None:
                  "LDFLAGS", "PKG_CONFIG_PATH", "LD_PRELOAD"):
         env.pop(name, None)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    if proc.returncode != 0 or "warning" in proc.stderr:
+    # The linker's own warnings (a sanitizer runtime's tmpnam) are not ours.
+    warned = [ln for ln in proc.stderr.splitlines()
+              if "warning" in ln and not re.match(r"^\S*ld(\.\w+)?: ", ln)]
+    if proc.returncode != 0 or warned:
         raise RuntimeError(f"{shlex.join(cmd)}\n{proc.stdout}{proc.stderr}")
 
 
@@ -906,6 +911,17 @@ def compare(jobs: Sequence[Job], ours: Sequence[Result], oracle: Sequence[Result
         diff = (a.bits ^ b.bits) & usable
         diff &= ~((a.stops & ~a.bits) | (b.stops & ~b.bits))
         if diff:
+            # libpcap's own optimizer can change what a program accepts;
+            # where 1.10.3's two programs part on exactly the same packets
+            # (and ours are libpcap's, packet for packet, as checked above),
+            # the disagreement is libpcap's, reproduced.
+            c, d = oracle[i], oracle[i + 1]
+            if c.ok and d.ok:
+                theirs = (c.bits ^ d.bits) & usable & ~(c.skips | d.skips)
+                theirs &= ~((c.stops & ~c.bits) | (d.stops & ~d.bits))
+                if theirs == diff and i not in rep.failing_jobs and i + 1 not in rep.failing_jobs:
+                    rep.excuse("libpcap's optimizer changes the answer (1.10.3 alike)")
+                    continue
             j = first_bit(diff)
             rep.fail(i, f"{what}: our optimized and unoptimized programs differ on packet {j} "
                         f"({bin(diff).count('1')} packets): {pk[j][0].hex()}")

@@ -62,7 +62,7 @@ def cases() -> List[Tuple[int, str, int, int, bool]]:
     for i in range(160):
         out.append((rng.choice(dlts), gen.expr(), rng.randrange(2),
                     rng.choice([0xFFFFFFFF, 0xFFFFFF00]), i % 5 == 0))
-    hosts = " or ".join(f"host 10.{i // 250}.{i % 250}.1" for i in range(150))
+    hosts = " or ".join(f"host 10.{i // 250}.{i % 250}.1" for i in range(600))
     ports = " or ".join(f"port {1000 + i}" for i in range(150))
     for opt in (0, 1):
         out.append((1, hosts, opt, 0xFFFFFFFF, False))
@@ -110,7 +110,8 @@ def test_concurrent_compiles_match_alone() -> None:
         t.join()
     assert not failures, "\n".join(failures)
     assert len(spans) == THREADS * ROUNDS * len(work)
-    # The calls did run at the same time (the GIL is released in them).
+    # The calls did run at the same time (the GIL is released in them): the
+    # long ones (tens of milliseconds) at least overlap others.
     spans.sort()
     overlaps = sum(1 for (a0, a1), (b0, _) in zip(spans, spans[1:]) if b0 < a1)
-    assert overlaps > len(spans) // 20, f"only {overlaps} overlapping compiles"
+    assert overlaps >= THREADS, f"only {overlaps} overlapping compiles"

@@ -8,6 +8,10 @@
 # seed corpus tests/fuzz/corpus_<name>/ (fuzz_bpf.c -> corpus_bpf/), which
 # stays untouched.  Any crash, sanitizer report, leak or timeout fails the
 # script; the reproducer is left in the work directory it prints.
+# Harnesses: fuzz_bpf (programs and packets), fuzz_savefile (capture files),
+# fuzz_compile (expression text, part-1 link type, optimize flag: the
+# optimized and unoptimized programs must agree; corpus_compile/ holds
+# seed expressions as <link type index><flags><text>).
 #
 # Usage: tests/fuzz/run_fuzzers.sh [harness-name ...]
 # Environment: FUZZ_SECONDS, FUZZ_CC (default clang, then clang-14),

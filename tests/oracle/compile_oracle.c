@@ -36,11 +36,17 @@
  *                           its targets), so that a test can show that its
  *                           checks do fail on a wrong program.
  *   bench DLT OPT FILE      compile the expression in FILE once; print
- *                             OK LEN SECONDS   or   ERR SECONDS message
- *                           (the parent takes peak memory from wait4).
+ *                             OK LEN SECONDS PEAK_KB
+ *                           or ERR SECONDS PEAK_KB message (PEAK_KB: the
+ *                           process's VmHWM, peak resident memory; wait4's
+ *                           ru_maxrss would also count the parent's memory
+ *                           at fork time, which Linux keeps across exec).
  *
  * tests/fuzz/fuzz_compile.c includes this file with COMPILE_ORACLE_LIBRARY
  * defined, for interpret() (no main() then).
+ *
+ * After the last job, run prints "END interp_mismatches N compile_seconds S"
+ * (N must be 0; S is the time spent inside pcap_compile).
  *
  * PACKETS is a binary file of records: u32 dlt, u32 caplen, u32 wirelen
  * (little-endian), then caplen bytes.  Each packet is run in a buffer of
@@ -314,6 +320,9 @@ interpret(const struct bpf_program *prog, const struct packet *pk, u_int *ret)
 }
 
 static long interp_mismatches;
+static double compile_seconds;	/* time spent inside pcap_compile */
+
+static double now(void);
 
 /* A program given in hex (FLAGS "p"), in prog->bf_insns (malloc'ed). */
 static int
@@ -337,6 +346,19 @@ decode_program(const char *bytes, size_t n, struct bpf_program *prog)
 	return 0;
 }
 
+/* "ERR message" on one line, whatever the message holds. */
+static void
+print_error(const char *e)
+{
+	char msg[PCAP_ERRBUF_SIZE + 1];
+	size_t i;
+
+	for (i = 0; e[i] != '\0' && i < PCAP_ERRBUF_SIZE; i++)
+		msg[i] = e[i] == '\n' || e[i] == '\r' ? ' ' : e[i];
+	msg[i] = '\0';
+	printf("ERR %s\n", msg);
+}
+
 static void
 run_job(pcap_t *p, int dlt, int opt, bpf_u_int32 mask, const char *expr,
     size_t exprlen, const char *flags, int breakit)
@@ -353,16 +375,15 @@ run_job(pcap_t *p, int dlt, int opt, bpf_u_int32 mask, const char *expr,
 			printf("ERR program length is not a multiple of 8\n");
 			return;
 		}
-	} else if (pcap_compile(p, &prog, expr, opt, mask) != 0) {
-		const char *e = pcap_geterr(p);
-		char msg[PCAP_ERRBUF_SIZE + 1];
+	} else {
+		double t0 = now();
+		int r = pcap_compile(p, &prog, expr, opt, mask);
 
-		/* One line whatever the message holds. */
-		for (i = 0; e[i] != '\0' && i < PCAP_ERRBUF_SIZE; i++)
-			msg[i] = e[i] == '\n' || e[i] == '\r' ? ' ' : e[i];
-		msg[i] = '\0';
-		printf("ERR %s\n", msg);
-		return;
+		compile_seconds += now() - t0;
+		if (r != 0) {
+			print_error(pcap_geterr(p));
+			return;
+		}
 	}
 	if (breakit)
 		break_program(&prog);
@@ -475,7 +496,8 @@ mode_run(const char *packets, int breakit)
 		fflush(stdout);
 	}
 	/* The classifier must agree with bpf_filter, or its bits mean nothing. */
-	printf("END interp_mismatches %ld\n", interp_mismatches);
+	printf("END interp_mismatches %ld compile_seconds %.6f\n", interp_mismatches,
+	       compile_seconds);
 	return 0;
 }
 
@@ -486,6 +508,23 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Peak resident set of this process image, in kB (-1 if unknown). */
+static long
+peak_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
 }
 
 static int
@@ -516,9 +555,9 @@ mode_bench(int dlt, int opt, const char *path)
 	r = pcap_compile(p, &prog, expr, opt, PCAP_NETMASK_UNKNOWN);
 	t1 = now();
 	if (r != 0) {
-		printf("ERR %.6f %s\n", t1 - t0, pcap_geterr(p));
+		printf("ERR %.6f %ld %s\n", t1 - t0, peak_kb(), pcap_geterr(p));
 	} else {
-		printf("OK %u %.6f\n", prog.bf_len, t1 - t0);
+		printf("OK %u %.6f %ld\n", prog.bf_len, t1 - t0, peak_kb());
 		pcap_freecode(&prog);
 	}
 	pcap_close(p);
