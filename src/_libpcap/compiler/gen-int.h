@@ -163,6 +163,8 @@ INTERNAL void gen_link_init(struct cc *cc);
 /* Test that the link-layer header says "protocol ll_proto" (an EtherType,
    or one of libpcap's LLCSAP_/PPP values where the DLT needs them). */
 INTERNAL struct block *gen_linktype(struct cc *cc, bpf_u_int32 ll_proto);
+/* 1 if dlt is one of the Juniper link types (one header shape for all). */
+INTERNAL int gen_is_juniper(int dlt);
 /* The DLT_ name for messages ("DLT_EN10MB", or "DLT_<number>"). */
 INTERNAL const char *gen_dlt_name(struct cc *cc, int dlt);
 /* An extra test gen_finish ANDs in front of the whole program (the PPI

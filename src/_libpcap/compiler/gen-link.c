@@ -611,6 +611,38 @@ linktype_unsupported(struct cc *cc)
 	    gen_dlt_name(cc, GS(cc)->linktype));
 }
 
+int
+gen_is_juniper(int dlt)
+{
+	switch (dlt) {
+	case DLT_JUNIPER_MFR:
+	case DLT_JUNIPER_MLFR:
+	case DLT_JUNIPER_MLPPP:
+	case DLT_JUNIPER_ATM1:
+	case DLT_JUNIPER_ATM2:
+	case DLT_JUNIPER_PPPOE:
+	case DLT_JUNIPER_PPPOE_ATM:
+	case DLT_JUNIPER_GGSN:
+	case DLT_JUNIPER_ES:
+	case DLT_JUNIPER_MONITOR:
+	case DLT_JUNIPER_SERVICES:
+	case DLT_JUNIPER_ETHER:
+	case DLT_JUNIPER_PPP:
+	case DLT_JUNIPER_FRELAY:
+	case DLT_JUNIPER_CHDLC:
+	case DLT_JUNIPER_VP:
+	case DLT_JUNIPER_ST:
+	case DLT_JUNIPER_ISM:
+	case DLT_JUNIPER_VS:
+	case DLT_JUNIPER_SRX_E2E:
+	case DLT_JUNIPER_FIBRECHANNEL:
+	case DLT_JUNIPER_ATM_CEMIC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 struct block *
 gen_linktype(struct cc *cc, bpf_u_int32 proto)
 {
@@ -619,6 +651,11 @@ gen_linktype(struct cc *cc, bpf_u_int32 proto)
 
 	if (gs->label_stack_depth > 0)
 		return gen_mpls_linktype(cc, proto);
+	if (gen_is_juniper(gs->linktype)) {
+		/* Only the "MGC" magic of the Juniper header is checked. */
+		return gen_mcmp(cc, OR_LINKHDR, 0, BPF_W, 0x4d474300,
+		    0xffffff00);
+	}
 
 	switch (gs->linktype) {
 	case DLT_EN10MB:
@@ -763,31 +800,6 @@ gen_linktype(struct cc *cc, bpf_u_int32 proto)
 			return gen_false(cc);
 		}
 
-	case DLT_JUNIPER_MFR:
-	case DLT_JUNIPER_MLFR:
-	case DLT_JUNIPER_MLPPP:
-	case DLT_JUNIPER_ATM1:
-	case DLT_JUNIPER_ATM2:
-	case DLT_JUNIPER_PPPOE:
-	case DLT_JUNIPER_PPPOE_ATM:
-	case DLT_JUNIPER_GGSN:
-	case DLT_JUNIPER_ES:
-	case DLT_JUNIPER_MONITOR:
-	case DLT_JUNIPER_SERVICES:
-	case DLT_JUNIPER_ETHER:
-	case DLT_JUNIPER_PPP:
-	case DLT_JUNIPER_FRELAY:
-	case DLT_JUNIPER_CHDLC:
-	case DLT_JUNIPER_VP:
-	case DLT_JUNIPER_ST:
-	case DLT_JUNIPER_ISM:
-	case DLT_JUNIPER_VS:
-	case DLT_JUNIPER_SRX_E2E:
-	case DLT_JUNIPER_FIBRECHANNEL:
-	case DLT_JUNIPER_ATM_CEMIC:
-		/* Only the "MGC" magic of the Juniper header is checked. */
-		return gen_mcmp(cc, OR_LINKHDR, 0, BPF_W, 0x4d474300,
-		    0xffffff00);
 
 	case DLT_IPNET:
 		if (proto == ETHERTYPE_IP)

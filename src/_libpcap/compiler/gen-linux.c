@@ -43,38 +43,6 @@ outgoing_or_not(struct cc *cc, enum e_offrel rel, u_int off, u_int size,
 	return b;
 }
 
-static int
-is_juniper(int dlt)
-{
-	switch (dlt) {
-	case DLT_JUNIPER_MFR:
-	case DLT_JUNIPER_MLFR:
-	case DLT_JUNIPER_MLPPP:
-	case DLT_JUNIPER_ATM1:
-	case DLT_JUNIPER_ATM2:
-	case DLT_JUNIPER_PPPOE:
-	case DLT_JUNIPER_PPPOE_ATM:
-	case DLT_JUNIPER_GGSN:
-	case DLT_JUNIPER_ES:
-	case DLT_JUNIPER_MONITOR:
-	case DLT_JUNIPER_SERVICES:
-	case DLT_JUNIPER_ETHER:
-	case DLT_JUNIPER_PPP:
-	case DLT_JUNIPER_FRELAY:
-	case DLT_JUNIPER_CHDLC:
-	case DLT_JUNIPER_VP:
-	case DLT_JUNIPER_ST:
-	case DLT_JUNIPER_ISM:
-	case DLT_JUNIPER_VS:
-	case DLT_JUNIPER_SRX_E2E:
-	case DLT_JUNIPER_FIBRECHANNEL:
-	case DLT_JUNIPER_ATM_CEMIC:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 struct block *
 gen_inbound_outbound(struct cc *cc, int outbound)
 {
@@ -112,7 +80,7 @@ gen_inbound_outbound(struct cc *cc, int outbound)
 	default:
 		break;
 	}
-	if (is_juniper(dlt)) {
+	if (gen_is_juniper(dlt)) {
 		/* Direction flag: the byte after the 3-byte magic. */
 		return gen_mcmp(cc, OR_LINKHDR, 3, BPF_B, outbound ? 0 : 1,
 		    0x01);
