@@ -151,6 +151,15 @@ cc_new_stmt(struct cc *cc, int code)
 	return s;
 }
 
+struct slist *
+cc_new_stmt_k(struct cc *cc, int code, bpf_u_int32 k)
+{
+	struct slist *s = cc_new_stmt(cc, code);
+
+	s->s.k = k;
+	return s;
+}
+
 struct block *
 cc_new_block(struct cc *cc, int code)
 {

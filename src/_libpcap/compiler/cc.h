@@ -212,6 +212,7 @@ INTERNAL void cc_release(struct cc *cc);
 
 /* Statements and blocks. */
 INTERNAL struct slist *cc_new_stmt(struct cc *cc, int code);
+INTERNAL struct slist *cc_new_stmt_k(struct cc *cc, int code, bpf_u_int32 k);
 INTERNAL struct block *cc_new_block(struct cc *cc, int code);
 /* Append s1 to the end of s0. */
 INTERNAL void cc_sappend(struct slist *s0, struct slist *s1);

@@ -63,36 +63,17 @@ new_arth(struct cc *cc, struct slist *s, int regno)
 	return &x->a;
 }
 
-static struct slist *
-stmt_k(struct cc *cc, int code, bpf_u_int32 k)
-{
-	struct slist *s = cc_new_stmt(cc, code);
-
-	s->s.k = k;
-	return s;
-}
-
 /* X = the value's register / A = the value's register */
 static struct slist *
 xfer_to_x(struct cc *cc, struct arth *a)
 {
-	return stmt_k(cc, BPF_LDX | BPF_MEM, (bpf_u_int32)a->regno);
+	return cc_new_stmt_k(cc, BPF_LDX | BPF_MEM, (bpf_u_int32)a->regno);
 }
 
 static struct slist *
 xfer_to_a(struct cc *cc, struct arth *a)
 {
-	return stmt_k(cc, BPF_LD | BPF_MEM, (bpf_u_int32)a->regno);
-}
-
-static struct block *
-jmp_k(struct cc *cc, int jtype, bpf_u_int32 k, struct slist *stmts)
-{
-	struct block *b = cc_new_block(cc, BPF_JMP | jtype | BPF_K);
-
-	b->s.k = k;
-	b->stmts = stmts;
-	return b;
+	return cc_new_stmt_k(cc, BPF_LD | BPF_MEM, (bpf_u_int32)a->regno);
 }
 
 /* ---- values --------------------------------------------------------------- */
@@ -101,9 +82,9 @@ struct arth *
 gen_loadi(struct cc *cc, bpf_u_int32 v)
 {
 	int reg = gen_alloc_reg(cc);
-	struct slist *s = stmt_k(cc, BPF_LD | BPF_IMM, v);
+	struct slist *s = cc_new_stmt_k(cc, BPF_LD | BPF_IMM, v);
 
-	s->next = stmt_k(cc, BPF_ST, (bpf_u_int32)reg);
+	s->next = cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)reg);
 	return new_arth(cc, s, reg);
 }
 
@@ -113,7 +94,7 @@ gen_loadlen(struct cc *cc)
 	int reg = gen_alloc_reg(cc);
 	struct slist *s = cc_new_stmt(cc, BPF_LD | BPF_LEN);
 
-	s->next = stmt_k(cc, BPF_ST, (bpf_u_int32)reg);
+	s->next = cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)reg);
 	return new_arth(cc, s, reg);
 }
 
@@ -207,7 +188,7 @@ gen_load(struct cc *cc, int proto, struct arth *inst, bpf_u_int32 size)
 
 	case Q_LINK:
 		s = index_to_x(cc, &gs->off_linkhdr, inst);
-		tmp = stmt_k(cc, BPF_LD | BPF_IND | size_code,
+		tmp = cc_new_stmt_k(cc, BPF_LD | BPF_IND | size_code,
 		    gs->off_linkhdr.constant_part);
 		cc_sappend(s, tmp);
 		arth_append(inst, s);
@@ -225,7 +206,7 @@ gen_load(struct cc *cc, int proto, struct arth *inst, bpf_u_int32 size)
 	case Q_IPV6:
 		/* Relative to the network header. */
 		s = index_to_x(cc, &gs->off_linkpl, inst);
-		tmp = stmt_k(cc, BPF_LD | BPF_IND | size_code,
+		tmp = cc_new_stmt_k(cc, BPF_LD | BPF_IND | size_code,
 		    gs->off_linkpl.constant_part + gs->off_nl);
 		cc_sappend(s, tmp);
 		arth_append(inst, s);
@@ -247,7 +228,7 @@ gen_load(struct cc *cc, int proto, struct arth *inst, bpf_u_int32 size)
 		cc_sappend(s, xfer_to_a(cc, inst));
 		cc_sappend(s, cc_new_stmt(cc, BPF_ALU | BPF_ADD | BPF_X));
 		cc_sappend(s, cc_new_stmt(cc, BPF_MISC | BPF_TAX));
-		cc_sappend(s, stmt_k(cc, BPF_LD | BPF_IND | size_code,
+		cc_sappend(s, cc_new_stmt_k(cc, BPF_LD | BPF_IND | size_code,
 		    gs->off_linkpl.constant_part + gs->off_nl));
 		arth_append(inst, s);
 		/* Only for that protocol in an unfragmented packet or the
@@ -265,7 +246,7 @@ gen_load(struct cc *cc, int proto, struct arth *inst, bpf_u_int32 size)
 		add_guard(inst, gen_proto_abbrev(cc, Q_IPV6));
 		add_guard(inst, gen_ip6_proto(cc, 58));
 		s = index_to_x(cc, &gs->off_linkpl, inst);
-		tmp = stmt_k(cc, BPF_LD | BPF_IND | size_code,
+		tmp = cc_new_stmt_k(cc, BPF_LD | BPF_IND | size_code,
 		    gs->off_linkpl.constant_part + gs->off_nl + 40);
 		cc_sappend(s, tmp);
 		arth_append(inst, s);
@@ -276,7 +257,7 @@ gen_load(struct cc *cc, int proto, struct arth *inst, bpf_u_int32 size)
 		    gen_proto_kw(proto));
 	}
 	inst->regno = regno;
-	arth_append(inst, stmt_k(cc, BPF_ST, (bpf_u_int32)regno));
+	arth_append(inst, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)regno));
 	return inst;
 }
 
@@ -284,8 +265,8 @@ struct arth *
 gen_neg(struct cc *cc, struct arth *a)
 {
 	arth_append(a, xfer_to_a(cc, a));
-	arth_append(a, stmt_k(cc, BPF_ALU | BPF_NEG, 0));
-	arth_append(a, stmt_k(cc, BPF_ST, (bpf_u_int32)a->regno));
+	arth_append(a, cc_new_stmt_k(cc, BPF_ALU | BPF_NEG, 0));
+	arth_append(a, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)a->regno));
 	return a;
 }
 
@@ -326,7 +307,7 @@ gen_arth(struct cc *cc, int code, struct arth *a0, struct arth *a1)
 	gen_free_reg(cc, a1->regno);
 
 	a0->regno = gen_alloc_reg(cc);
-	arth_append(a0, stmt_k(cc, BPF_ST, (bpf_u_int32)a0->regno));
+	arth_append(a0, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)a0->regno));
 	return a0;
 }
 
@@ -373,7 +354,7 @@ gen_relation(struct cc *cc, int code, struct arth *a0, struct arth *a1,
 static struct block *
 gen_len(struct cc *cc, int jmp, int n)
 {
-	return jmp_k(cc, jmp, (bpf_u_int32)n, cc_new_stmt(cc, BPF_LD | BPF_LEN));
+	return gen_jmp_k(cc, jmp, (bpf_u_int32)n, cc_new_stmt(cc, BPF_LD | BPF_LEN));
 }
 
 struct block *
@@ -409,17 +390,17 @@ gen_byteop(struct cc *cc, int op, int idx, bpf_u_int32 val)
 	case '>':
 		return gen_cmp_gt(cc, OR_LINKHDR, (u_int)idx, BPF_B, val);
 	case '|':
-		s = stmt_k(cc, BPF_ALU | BPF_OR | BPF_K, val);
+		s = cc_new_stmt_k(cc, BPF_ALU | BPF_OR | BPF_K, val);
 		break;
 	case '&':
-		s = stmt_k(cc, BPF_ALU | BPF_AND | BPF_K, val);
+		s = cc_new_stmt_k(cc, BPF_ALU | BPF_AND | BPF_K, val);
 		break;
 	default:
 		cc_error(cc, "internal error in gen_byteop(): op == %d", op);
 	}
 	s0 = gen_load_a(cc, OR_LINKHDR, (u_int)idx, BPF_B);
 	cc_sappend(s0, s);
-	b = jmp_k(cc, BPF_JEQ, 0, s0);
+	b = gen_jmp_k(cc, BPF_JEQ, 0, s0);
 	gen_not(b);
 	return b;
 }

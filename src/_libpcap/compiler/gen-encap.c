@@ -26,15 +26,6 @@
 #define GENEVE_PORT		6081
 #define VXLAN_PORT		4789
 
-static struct slist *
-stmt_k(struct cc *cc, int code, bpf_u_int32 k)
-{
-	struct slist *s = cc_new_stmt(cc, code);
-
-	s->s.k = k;
-	return s;
-}
-
 void
 gen_push_linkhdr(struct cc *cc, int dlt, int is_variable, u_int constant, int reg)
 {
@@ -103,13 +94,13 @@ vloffset_add(struct cc *cc, struct abs_offset *off, bpf_u_int32 v,
 	off->is_variable = 1;
 	if (off->reg == -1)
 		off->reg = gen_alloc_reg(cc);
-	s = stmt_k(cc, BPF_LD | BPF_MEM, (bpf_u_int32)off->reg);
+	s = cc_new_stmt_k(cc, BPF_LD | BPF_MEM, (bpf_u_int32)off->reg);
 	if (*list == NULL)
 		*list = s;
 	else
 		cc_sappend(*list, s);
-	cc_sappend(s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, v));
-	cc_sappend(s, stmt_k(cc, BPF_ST, (bpf_u_int32)off->reg));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, v));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)off->reg));
 }
 
 /*
@@ -129,7 +120,7 @@ vlan_linux_ext(struct cc *cc, bpf_u_int32 vid, int has_vid)
 	u_int n;
 
 	b0 = gen_jmp_k(cc, BPF_JEQ, 1,
-	    stmt_k(cc, BPF_LD | BPF_B | BPF_ABS,
+	    cc_new_stmt_k(cc, BPF_LD | BPF_B | BPF_ABS,
 	    (bpf_u_int32)(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT)));
 
 	b_tpid = vlan_tpid_test(cc);
@@ -149,18 +140,18 @@ vlan_linux_ext(struct cc *cc, bpf_u_int32 vid, int has_vid)
 
 	/* VID: from the metadata if the kernel took the tag, else from the
 	   packet; either way into the AND with 0xfff and the compare. */
-	s = stmt_k(cc, BPF_LD | BPF_B | BPF_ABS,
+	s = cc_new_stmt_k(cc, BPF_LD | BPF_B | BPF_ABS,
 	    (bpf_u_int32)(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT));
-	jeq = stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, 1);
+	jeq = cc_new_stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, 1);
 	jeq->s.jf = b_vid->stmts;
 	cc_sappend(s, jeq);
-	jeq->s.jt = stmt_k(cc, BPF_LD | BPF_H | BPF_ABS,
+	jeq->s.jt = cc_new_stmt_k(cc, BPF_LD | BPF_H | BPF_ABS,
 	    (bpf_u_int32)(SKF_AD_OFF + SKF_AD_VLAN_TAG));
 	cc_sappend(s, jeq->s.jt);
 	for (n = 0, p = b_vid->stmts; p != NULL; p = p->next)
 		n++;
 	/* Skip only the in-packet load, not the AND after it. */
-	ja = stmt_k(cc, BPF_JMP | BPF_JA, n - 1);
+	ja = cc_new_stmt_k(cc, BPF_JMP | BPF_JA, n - 1);
 	cc_sappend(s, ja);
 	cc_sappend(s, b_vid->stmts);
 	b_vid->stmts = s;
@@ -366,10 +357,10 @@ tunnel_ip(struct cc *cc, int v6, u_int port, bpf_u_int32 first_mask,
 	} else {
 		s = gen_abs_offset_varpart(cc, &GS(cc)->off_linkpl);
 		if (s != NULL) {
-			cc_sappend(s, stmt_k(cc, BPF_LD | BPF_IMM, 40));
+			cc_sappend(s, cc_new_stmt_k(cc, BPF_LD | BPF_IMM, 40));
 			cc_sappend(s, cc_new_stmt(cc, BPF_ALU | BPF_ADD | BPF_X));
 		} else {
-			s = stmt_k(cc, BPF_LD | BPF_IMM, 40);
+			s = cc_new_stmt_k(cc, BPF_LD | BPF_IMM, 40);
 		}
 		cc_sappend(s, cc_new_stmt(cc, BPF_MISC | BPF_TAX));
 	}
@@ -404,46 +395,46 @@ geneve_offsets(struct cc *cc)
 	struct gen_state *gs = GS(cc);
 	struct slist *s, *teb, *stx;
 
-	s = stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K,
+	s = cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K,
 	    gs->off_linkpl.constant_part + gs->off_nl + 8);
 	cc_sappend(s, cc_new_stmt(cc, BPF_MISC | BPF_TAX));
-	cc_sappend(s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 2));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 2));
 
 	gs->off_linktype.reg = gen_alloc_reg(cc);
 	gs->off_linktype.is_variable = 1;
 	gs->off_linktype.constant_part = 0;
-	cc_sappend(s, stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linktype.reg));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linktype.reg));
 
-	cc_sappend(s, stmt_k(cc, BPF_LD | BPF_IND | BPF_B, 0));
-	cc_sappend(s, stmt_k(cc, BPF_ALU | BPF_AND | BPF_K, 0x3f));
-	cc_sappend(s, stmt_k(cc, BPF_ALU | BPF_MUL | BPF_K, 4));
-	cc_sappend(s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 8));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_LD | BPF_IND | BPF_B, 0));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ALU | BPF_AND | BPF_K, 0x3f));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ALU | BPF_MUL | BPF_K, 4));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 8));
 	cc_sappend(s, cc_new_stmt(cc, BPF_ALU | BPF_ADD | BPF_X));
 
 	/* What follows is treated as Ethernet: the EtherType is where
 	   Ethernet's would be, whether or not a MAC header is present. */
 	gen_push_linkhdr(cc, DLT_EN10MB, 1, 0, gen_alloc_reg(cc));
-	cc_sappend(s, stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linkhdr.reg));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linkhdr.reg));
 
 	cc->no_optimize = 1;	/* a jump inside a statement list */
-	cc_sappend(s, stmt_k(cc, BPF_LD | BPF_IND | BPF_H, 2));
-	cc_sappend(s, stmt_k(cc, BPF_LDX | BPF_MEM,
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_LD | BPF_IND | BPF_H, 2));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_LDX | BPF_MEM,
 	    (bpf_u_int32)gs->off_linkhdr.reg));
-	teb = stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_TEB);
+	teb = cc_new_stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_TEB);
 	cc_sappend(s, teb);
 
 	/* Ethernet inside: type field 12 bytes in, payload 14. */
 	teb->s.jt = cc_new_stmt(cc, BPF_MISC | BPF_TXA);
 	cc_sappend(s, teb->s.jt);
-	cc_sappend(s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 12));
-	cc_sappend(s, stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linktype.reg));
-	cc_sappend(s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 2));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 12));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linktype.reg));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 2));
 	cc_sappend(s, cc_new_stmt(cc, BPF_MISC | BPF_TAX));
 
 	gs->off_linkpl.reg = gen_alloc_reg(cc);
 	gs->off_linkpl.is_variable = 1;
 	gs->off_linkpl.constant_part = 0;
-	stx = stmt_k(cc, BPF_STX, (bpf_u_int32)gs->off_linkpl.reg);
+	stx = cc_new_stmt_k(cc, BPF_STX, (bpf_u_int32)gs->off_linkpl.reg);
 	cc_sappend(s, stx);
 	teb->s.jf = stx;
 
@@ -458,25 +449,25 @@ vxlan_offsets(struct cc *cc)
 	struct gen_state *gs = GS(cc);
 	struct slist *s;
 
-	s = stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K,
+	s = cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K,
 	    gs->off_linkpl.constant_part + gs->off_nl + 8);
-	cc_sappend(s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 8));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 8));
 
 	gen_push_linkhdr(cc, DLT_EN10MB, 1, 0, gen_alloc_reg(cc));
-	cc_sappend(s, stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linkhdr.reg));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linkhdr.reg));
 
-	cc_sappend(s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 12));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 12));
 	gs->off_linktype.reg = gen_alloc_reg(cc);
 	gs->off_linktype.is_variable = 1;
 	gs->off_linktype.constant_part = 0;
-	cc_sappend(s, stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linktype.reg));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linktype.reg));
 
-	cc_sappend(s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 2));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 2));
 	cc_sappend(s, cc_new_stmt(cc, BPF_MISC | BPF_TAX));
 	gs->off_linkpl.reg = gen_alloc_reg(cc);
 	gs->off_linkpl.is_variable = 1;
 	gs->off_linkpl.constant_part = 0;
-	cc_sappend(s, stmt_k(cc, BPF_STX, (bpf_u_int32)gs->off_linkpl.reg));
+	cc_sappend(s, cc_new_stmt_k(cc, BPF_STX, (bpf_u_int32)gs->off_linkpl.reg));
 
 	gs->off_nl = 0;
 	return s;

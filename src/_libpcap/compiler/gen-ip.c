@@ -32,17 +32,6 @@
 #define PROTO_DSTOPTS		60
 #define PROTO_SCTP		132
 
-/* A conditional jump block testing A against k, after stmts. */
-static struct block *
-jmp_k(struct cc *cc, int jtype, bpf_u_int32 k, struct slist *stmts)
-{
-	struct block *b = cc_new_block(cc, BPF_JMP | jtype | BPF_K);
-
-	b->s.k = k;
-	b->stmts = stmts;
-	return b;
-}
-
 /* ---- hosts and nets ---------------------------------------------------- */
 
 /* Directions a host test takes (the 802.11 ones are for MAC addresses). */
@@ -180,7 +169,7 @@ gen_ipfrag(struct cc *cc)
 {
 	struct block *b;
 
-	b = jmp_k(cc, BPF_JSET, 0x1fff, gen_load_a(cc, OR_LINKPL, 6, BPF_H));
+	b = gen_jmp_k(cc, BPF_JSET, 0x1fff, gen_load_a(cc, OR_LINKPL, 6, BPF_H));
 	gen_not(b);
 	return b;
 }
@@ -326,16 +315,6 @@ gen_portrange(struct cc *cc, u_int port1, u_int port2, int ipproto, int dir)
 
 /* ---- protochain ------------------------------------------------------------ */
 
-/* A statement with constant k. */
-static struct slist *
-stmt_k(struct cc *cc, int code, bpf_u_int32 k)
-{
-	struct slist *s = cc_new_stmt(cc, code);
-
-	s->s.k = k;
-	return s;
-}
-
 /*
  * "protochain P": follow the IPv6 extension headers (Hop-by-Hop,
  * Destination Options, Routing, Fragment) and AH headers from the network
@@ -390,47 +369,47 @@ gen_protochain(struct cc *cc, bpf_u_int32 v, int q_proto)
 	} else {
 		b0 = gen_linktype(cc, ETHERTYPE_IPV6_V);
 		s[i++] = gen_load_a(cc, OR_LINKPL, 6, BPF_B);	/* A = next header */
-		s[i++] = stmt_k(cc, BPF_LDX | BPF_IMM, 40);	/* X = fixed header */
+		s[i++] = cc_new_stmt_k(cc, BPF_LDX | BPF_IMM, 40);	/* X = fixed header */
 	}
 
 	/* again: found it? */
 	again = i;
-	s[i] = stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, v);
+	s[i] = cc_new_stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, v);
 	fix5 = i++;
 
 	/* no next header? */
-	s[i] = stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_NONE);
+	s[i] = cc_new_stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_NONE);
 	s[fix5]->s.jf = s[i];
 	fix2 = i++;
 
 	if (q_proto == Q_IPV6) {
 		int v6start = i, v6end, v6advance, j;
 
-		s[i] = stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_HOPOPTS);
+		s[i] = cc_new_stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_HOPOPTS);
 		s[fix2]->s.jf = s[i];
 		i++;
 		s[i - 1]->s.jf = s[i] =
-		    stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_DSTOPTS);
+		    cc_new_stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_DSTOPTS);
 		i++;
 		s[i - 1]->s.jf = s[i] =
-		    stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_ROUTING);
+		    cc_new_stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_ROUTING);
 		i++;
 		s[i - 1]->s.jf = s[i] =
-		    stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_FRAGMENT);
+		    cc_new_stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_FRAGMENT);
 		fix3 = v6end = i++;
 
 		/* Advance: A = next header; X += (length + 1) * 8. */
 		v6advance = i;
-		s[i++] = stmt_k(cc, BPF_LD | BPF_IND | BPF_B, nl);
-		s[i++] = stmt_k(cc, BPF_ST, (bpf_u_int32)reg2);
-		s[i++] = stmt_k(cc, BPF_LD | BPF_IND | BPF_B, nl + 1);
-		s[i++] = stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 1);
-		s[i++] = stmt_k(cc, BPF_ALU | BPF_MUL | BPF_K, 8);
-		s[i++] = stmt_k(cc, BPF_ALU | BPF_ADD | BPF_X, 0);
+		s[i++] = cc_new_stmt_k(cc, BPF_LD | BPF_IND | BPF_B, nl);
+		s[i++] = cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)reg2);
+		s[i++] = cc_new_stmt_k(cc, BPF_LD | BPF_IND | BPF_B, nl + 1);
+		s[i++] = cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 1);
+		s[i++] = cc_new_stmt_k(cc, BPF_ALU | BPF_MUL | BPF_K, 8);
+		s[i++] = cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_X, 0);
 		s[i++] = cc_new_stmt(cc, BPF_MISC | BPF_TAX);
-		s[i++] = stmt_k(cc, BPF_LD | BPF_MEM, (bpf_u_int32)reg2);
+		s[i++] = cc_new_stmt_k(cc, BPF_LD | BPF_MEM, (bpf_u_int32)reg2);
 		/* back to "again" */
-		s[i] = stmt_k(cc, BPF_JMP | BPF_JA, (bpf_u_int32)(again - i - 1));
+		s[i] = cc_new_stmt_k(cc, BPF_JMP | BPF_JA, (bpf_u_int32)(again - i - 1));
 		s[i - 1]->s.jf = s[i];
 		i++;
 
@@ -438,37 +417,37 @@ gen_protochain(struct cc *cc, bpf_u_int32 v, int q_proto)
 			s[j]->s.jt = s[v6advance];
 	} else {
 		/* nop */
-		s[i] = stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 0);
+		s[i] = cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 0);
 		s[fix2]->s.jf = s[i];
 		i++;
 	}
 
 	/* ahcheck: an AH header, else done. */
-	s[i] = stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_AH);
+	s[i] = cc_new_stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, PROTO_AH);
 	if (fix3)
 		s[fix3]->s.jf = s[i];
 	fix4 = i++;
 
 	/* A = next header; X += (length + 2) * 4. */
-	s[i] = stmt_k(cc, BPF_LD | BPF_IND | BPF_B, nl);
+	s[i] = cc_new_stmt_k(cc, BPF_LD | BPF_IND | BPF_B, nl);
 	s[i - 1]->s.jt = s[i];
 	i++;
-	s[i++] = stmt_k(cc, BPF_ST, (bpf_u_int32)reg2);
+	s[i++] = cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)reg2);
 	s[i - 1]->s.jt = s[i] = cc_new_stmt(cc, BPF_MISC | BPF_TXA);
 	i++;
-	s[i++] = stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 1);
+	s[i++] = cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 1);
 	s[i++] = cc_new_stmt(cc, BPF_MISC | BPF_TAX);
-	s[i++] = stmt_k(cc, BPF_LD | BPF_IND | BPF_B, nl);
-	s[i++] = stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 2);
-	s[i++] = stmt_k(cc, BPF_ALU | BPF_MUL | BPF_K, 4);
+	s[i++] = cc_new_stmt_k(cc, BPF_LD | BPF_IND | BPF_B, nl);
+	s[i++] = cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 2);
+	s[i++] = cc_new_stmt_k(cc, BPF_ALU | BPF_MUL | BPF_K, 4);
 	s[i++] = cc_new_stmt(cc, BPF_MISC | BPF_TAX);
-	s[i++] = stmt_k(cc, BPF_LD | BPF_MEM, (bpf_u_int32)reg2);
-	s[i] = stmt_k(cc, BPF_JMP | BPF_JA, (bpf_u_int32)(again - i - 1));
+	s[i++] = cc_new_stmt_k(cc, BPF_LD | BPF_MEM, (bpf_u_int32)reg2);
+	s[i] = cc_new_stmt_k(cc, BPF_JMP | BPF_JA, (bpf_u_int32)(again - i - 1));
 	i++;
 
 	/* end: nop */
 	end = i;
-	s[i] = stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 0);
+	s[i] = cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 0);
 	s[fix2]->s.jt = s[end];
 	s[fix4]->s.jf = s[end];
 	s[fix5]->s.jt = s[end];
@@ -480,7 +459,7 @@ gen_protochain(struct cc *cc, bpf_u_int32 v, int q_proto)
 		s[i]->next = s[i + 1];
 	s[max - 1]->next = NULL;
 
-	b = jmp_k(cc, BPF_JEQ, v, s[1]);
+	b = gen_jmp_k(cc, BPF_JEQ, v, s[1]);
 	gen_free_reg(cc, reg2);
 	gen_and(b0, b);
 	return b;

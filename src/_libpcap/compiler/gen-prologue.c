@@ -24,15 +24,6 @@ swap32(bpf_u_int32 v)
 	    (v >> 24 & 0xff);
 }
 
-static struct slist *
-stmt_k(struct cc *cc, int code, bpf_u_int32 k)
-{
-	struct slist *s = cc_new_stmt(cc, code);
-
-	s->s.k = k;
-	return s;
-}
-
 /* Append a statement to list s (NULL: start one); returns the new one. */
 static struct slist *
 add(struct slist **list, struct slist *s)
@@ -49,7 +40,7 @@ add(struct slist **list, struct slist *s)
 static void
 store_prefix_len(struct cc *cc, struct slist **list)
 {
-	add(list, stmt_k(cc, BPF_ST, (bpf_u_int32)GS(cc)->off_linkhdr.reg));
+	add(list, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)GS(cc)->off_linkhdr.reg));
 	add(list, cc_new_stmt(cc, BPF_MISC | BPF_TAX));
 }
 
@@ -60,14 +51,14 @@ prism_prefix(struct cc *cc)
 {
 	struct slist *list = NULL, *is_avs, *skip, *prism_len, *st;
 
-	add(&list, stmt_k(cc, BPF_LD | BPF_W | BPF_ABS, 0));
-	add(&list, stmt_k(cc, BPF_ALU | BPF_AND | BPF_K, 0xfffff000U));
-	is_avs = add(&list, stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, 0x80211000U));
-	is_avs->s.jt = add(&list, stmt_k(cc, BPF_LD | BPF_W | BPF_ABS, 4));
-	skip = add(&list, stmt_k(cc, BPF_JMP | BPF_JA | BPF_K, 1));
-	prism_len = add(&list, stmt_k(cc, BPF_LD | BPF_W | BPF_IMM, 144));
+	add(&list, cc_new_stmt_k(cc, BPF_LD | BPF_W | BPF_ABS, 0));
+	add(&list, cc_new_stmt_k(cc, BPF_ALU | BPF_AND | BPF_K, 0xfffff000U));
+	is_avs = add(&list, cc_new_stmt_k(cc, BPF_JMP | BPF_JEQ | BPF_K, 0x80211000U));
+	is_avs->s.jt = add(&list, cc_new_stmt_k(cc, BPF_LD | BPF_W | BPF_ABS, 4));
+	skip = add(&list, cc_new_stmt_k(cc, BPF_JMP | BPF_JA | BPF_K, 1));
+	prism_len = add(&list, cc_new_stmt_k(cc, BPF_LD | BPF_W | BPF_IMM, 144));
 	is_avs->s.jf = prism_len;
-	st = add(&list, stmt_k(cc, BPF_ST,
+	st = add(&list, cc_new_stmt_k(cc, BPF_ST,
 	    (bpf_u_int32)GS(cc)->off_linkhdr.reg));
 	skip->s.jf = st;
 	add(&list, cc_new_stmt(cc, BPF_MISC | BPF_TAX));
@@ -80,7 +71,7 @@ avs_prefix(struct cc *cc)
 {
 	struct slist *list = NULL;
 
-	add(&list, stmt_k(cc, BPF_LD | BPF_W | BPF_ABS, 4));
+	add(&list, cc_new_stmt_k(cc, BPF_LD | BPF_W | BPF_ABS, 4));
 	store_prefix_len(cc, &list);
 	return list;
 }
@@ -91,10 +82,10 @@ le16_len_prefix(struct cc *cc)
 {
 	struct slist *list = NULL;
 
-	add(&list, stmt_k(cc, BPF_LD | BPF_B | BPF_ABS, 3));
-	add(&list, stmt_k(cc, BPF_ALU | BPF_LSH | BPF_K, 8));
+	add(&list, cc_new_stmt_k(cc, BPF_LD | BPF_B | BPF_ABS, 3));
+	add(&list, cc_new_stmt_k(cc, BPF_ALU | BPF_LSH | BPF_K, 8));
 	add(&list, cc_new_stmt(cc, BPF_MISC | BPF_TAX));
-	add(&list, stmt_k(cc, BPF_LD | BPF_B | BPF_ABS, 2));
+	add(&list, cc_new_stmt_k(cc, BPF_LD | BPF_B | BPF_ABS, 2));
 	add(&list, cc_new_stmt(cc, BPF_ALU | BPF_OR | BPF_X));
 	store_prefix_len(cc, &list);
 	return list;
@@ -118,56 +109,56 @@ wlan_header_len(struct cc *cc, struct slist *s, struct slist *next)
 	cc->no_optimize = 1;
 
 	if (s == NULL)
-		add(&s, stmt_k(cc, BPF_LDX | BPF_IMM,
+		add(&s, cc_new_stmt_k(cc, BPF_LDX | BPF_IMM,
 		    gs->off_outermostlinkhdr.constant_part));
 	add(&s, cc_new_stmt(cc, BPF_MISC | BPF_TXA));
-	add(&s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 24));
-	add(&s, stmt_k(cc, BPF_ST, plreg));
-	add(&s, stmt_k(cc, BPF_LD | BPF_IND | BPF_B, 0));
+	add(&s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 24));
+	add(&s, cc_new_stmt_k(cc, BPF_ST, plreg));
+	add(&s, cc_new_stmt_k(cc, BPF_LD | BPF_IND | BPF_B, 0));
 
 	/* Data frame: type bits 0x08 set and 0x04 clear. */
-	data1 = add(&s, stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K, 0x08));
-	data2 = add(&s, stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K, 0x04));
+	data1 = add(&s, cc_new_stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K, 0x08));
+	data2 = add(&s, cc_new_stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K, 0x04));
 	data1->s.jt = data2;
 	data1->s.jf = next;
-	qos = add(&s, stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K, 0x80));
+	qos = add(&s, cc_new_stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K, 0x80));
 	data2->s.jt = next;
 	data2->s.jf = qos;
 
 	/* QoS subtype: skip the 2-byte QoS control field. */
-	qos->s.jt = add(&s, stmt_k(cc, BPF_LD | BPF_MEM, plreg));
-	add(&s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 2));
-	add(&s, stmt_k(cc, BPF_ST, plreg));
+	qos->s.jt = add(&s, cc_new_stmt_k(cc, BPF_LD | BPF_MEM, plreg));
+	add(&s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 2));
+	add(&s, cc_new_stmt_k(cc, BPF_ST, plreg));
 
 	if (gs->linktype == DLT_IEEE802_11_RADIO) {
 		struct slist *flags, *ext, *tsft, *pad_tsft, *pad_notsft;
 		struct slist *roundup;
 
 		/* Only a single presence word is examined. */
-		qos->s.jf = add(&s, stmt_k(cc, BPF_LD | BPF_ABS | BPF_W, 4));
-		flags = add(&s, stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K,
+		qos->s.jf = add(&s, cc_new_stmt_k(cc, BPF_LD | BPF_ABS | BPF_W, 4));
+		flags = add(&s, cc_new_stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K,
 		    swap32(0x00000002)));
 		flags->s.jf = next;
-		ext = add(&s, stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K,
+		ext = add(&s, cc_new_stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K,
 		    swap32(0x80000000U)));
 		flags->s.jt = ext;
 		ext->s.jt = next;
-		tsft = add(&s, stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K,
+		tsft = add(&s, cc_new_stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K,
 		    swap32(0x00000001)));
 		ext->s.jf = tsft;
 
 		/* The flags byte follows the TSFT field when present. */
-		tsft->s.jt = add(&s, stmt_k(cc, BPF_LD | BPF_ABS | BPF_B, 16));
-		pad_tsft = add(&s, stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K,
+		tsft->s.jt = add(&s, cc_new_stmt_k(cc, BPF_LD | BPF_ABS | BPF_B, 16));
+		pad_tsft = add(&s, cc_new_stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K,
 		    0x20));
-		tsft->s.jf = add(&s, stmt_k(cc, BPF_LD | BPF_ABS | BPF_B, 8));
-		pad_notsft = add(&s, stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K,
+		tsft->s.jf = add(&s, cc_new_stmt_k(cc, BPF_LD | BPF_ABS | BPF_B, 8));
+		pad_notsft = add(&s, cc_new_stmt_k(cc, BPF_JMP | BPF_JSET | BPF_K,
 		    0x20));
 
-		roundup = add(&s, stmt_k(cc, BPF_LD | BPF_MEM, plreg));
-		add(&s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 3));
-		add(&s, stmt_k(cc, BPF_ALU | BPF_AND | BPF_K, ~(bpf_u_int32)3));
-		add(&s, stmt_k(cc, BPF_ST, plreg));
+		roundup = add(&s, cc_new_stmt_k(cc, BPF_LD | BPF_MEM, plreg));
+		add(&s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 3));
+		add(&s, cc_new_stmt_k(cc, BPF_ALU | BPF_AND | BPF_K, ~(bpf_u_int32)3));
+		add(&s, cc_new_stmt_k(cc, BPF_ST, plreg));
 
 		pad_tsft->s.jt = roundup;
 		pad_tsft->s.jf = next;
@@ -214,10 +205,10 @@ gen_insert_prologue(struct cc *cc, struct block *b)
 
 	/* pflog: the header length byte, rounded up to a multiple of 4. */
 	if (gs->outermostlinktype == DLT_PFLOG && gs->off_linkpl.reg != -1) {
-		add(&s, stmt_k(cc, BPF_LD | BPF_B | BPF_ABS, 0));
-		add(&s, stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 3));
-		add(&s, stmt_k(cc, BPF_ALU | BPF_AND | BPF_K, ~(bpf_u_int32)3));
-		add(&s, stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linkpl.reg));
+		add(&s, cc_new_stmt_k(cc, BPF_LD | BPF_B | BPF_ABS, 0));
+		add(&s, cc_new_stmt_k(cc, BPF_ALU | BPF_ADD | BPF_K, 3));
+		add(&s, cc_new_stmt_k(cc, BPF_ALU | BPF_AND | BPF_K, ~(bpf_u_int32)3));
+		add(&s, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linkpl.reg));
 		add(&s, cc_new_stmt(cc, BPF_MISC | BPF_TAX));
 	}
 
@@ -239,9 +230,9 @@ gen_insert_prologue(struct cc *cc, struct block *b)
 			gs->off_linkpl.reg = gen_alloc_reg(cc);
 		if (gs->off_linktype.reg == -1)
 			gs->off_linktype.reg = gen_alloc_reg(cc);
-		add(&s, stmt_k(cc, BPF_LD | BPF_W | BPF_IMM, 0));
-		add(&s, stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linkpl.reg));
-		add(&s, stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linktype.reg));
+		add(&s, cc_new_stmt_k(cc, BPF_LD | BPF_W | BPF_IMM, 0));
+		add(&s, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linkpl.reg));
+		add(&s, cc_new_stmt_k(cc, BPF_ST, (bpf_u_int32)gs->off_linktype.reg));
 	}
 
 	if (s != NULL) {
