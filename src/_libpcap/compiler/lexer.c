@@ -296,6 +296,11 @@ m_v6(const struct scan *sc, size_t p)
 
 	if (!is_hex(at(sc, p)) && at(sc, p) != ':')
 		return 0;
+	/* Every form starts with "::" or with a group of 1-4 hex digits and
+	   a ':': most tokens (keywords, names, numbers) fail that at once. */
+	if (at(sc, p) == ':' ? at(sc, p + 1) != ':'
+			     : at(sc, p + hex_run(sc, p, 4)) != ':')
+		return 0;
 	if ((e = end_v6_form(sc, p, 8, -1, 0)) > p + best)
 		best = e - p;
 	if ((e = end_v6_form(sc, p, 6, -1, 1)) > p + best)
