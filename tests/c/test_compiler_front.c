@@ -5,12 +5,17 @@
  * syntax decisions and error positions.  Whole-program checks (the code
  * the parser makes the generator build) are in the conformance run
  * (tools/filter_conformance.py); here the parser is exercised only where
- * it decides before calling the generator, plus a few complete compiles.
+ * it decides before calling the generator, plus a few complete compiles,
+ * and its nesting limits: bison's 10,000-entry stack as libpcap 1.10.3
+ * measures it, pattern by pattern, and the deepest accepted inputs compiled
+ * on a 256 KB thread stack.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <pcap/pcap.h>
 #include "check.h"
@@ -499,30 +504,208 @@ test_semantic_errors(void)
 	}
 }
 
-/* Hostile nesting: a clear error, no stack overflow. */
+/* pre^n core suf^n tail, preceded by head (malloc'ed). */
+static char *
+nest(const char *head, const char *pre, const char *core, const char *suf,
+    const char *tail, size_t n)
+{
+	size_t lh = strlen(head), lp = strlen(pre), lc = strlen(core);
+	size_t ls = strlen(suf), lt = strlen(tail), i;
+	char *s = malloc(lh + n * (lp + ls) + lc + lt + 1), *q = s;
+
+	memcpy(q, head, lh);
+	q += lh;
+	for (i = 0; i < n; i++, q += lp)
+		memcpy(q, pre, lp);
+	memcpy(q, core, lc);
+	q += lc;
+	for (i = 0; i < n; i++, q += ls)
+		memcpy(q, suf, ls);
+	memcpy(q, tail, lt + 1);
+	return s;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+#define EXHAUSTED	"can't parse filter expression: memory exhausted"
+
+/*
+ * Nesting limits: libpcap's bison parser stops when its stack would reach
+ * 10,000 entries, and each construct holds its own number of entries per
+ * level.  The deepest accepted n of each pattern, measured with libpcap
+ * 1.10.3's pcap_compile (the grammar's nesting is master's too); n + 1
+ * fails with bison's message.
+ */
+static const struct {
+	const char *head, *pre, *core, *suf, *tail;
+	int optimize;
+	size_t max;
+} limits[] = {
+	{ "", "(", "tcp", ")", "", 1, CC_MAX_NESTING },		/* 9995 */
+	{ "", "not ", "tcp", "", "", 1, 9996 },
+	{ "", "!", "udp", "", "", 1, 9996 },
+	{ "", "not (", "tcp", ")", "", 1, 4997 },
+	{ "", "(not (", "tcp", "))", "", 1, 3331 },
+	{ "", "(", "tcp or udp", ")", "", 1, 9994 },
+	{ "", "(", "tcp src or dst port 80", ")", "", 1, 9993 },
+	{ "", "(", "net 10.0.0.0 mask 255.0.0.0", ")", "", 1, 9993 },
+	{ "", "(", "vlan ((100))", ")", "", 1, 9992 },
+	{ "", "(", "byte 1 = 2", ")", "", 1, 9993 },
+	{ "", "(", "ip[ip[0]]", ")", " = 1", 1, 9991 },
+	{ "", "(", "len % 2 = 1", ")", "", 1, 9994 },
+	{ "", "(", "1", " + 1)", " = len", 1, 9994 },
+	{ "", "-(", "len", ")", " = 1", 1, 4997 },
+	{ "", "((", "len", ") * 2)", " = 0", 1, 4997 },
+	{ "", "-", "len", "", " = 1", 1, 9996 },
+	{ "len = ", "(", "len", ")", "", 1, 9993 },
+	{ "", "ip[", "0", "]", " = 1", 0, 4997 },
+	{ "host ", "!(", "1.2.3.4", ")", "", 1, 4997 },
+	{ "vlan ", "(", "100", ")", "", 1, 9994 },
+	{ "port ", "80 or (", "81", ")", "", 0, 3331 },
+	/* a right fold, as tools write long lists */
+	{ "", "(host 10.0.0.1 or ", "host 10.0.0.2", ")", "", 0, 3331 },
+};
+
 static void
-test_nesting(void)
+test_nesting_limits(void)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct cc_errpos pos;
-	size_t n = 100000, i;
-	char *s = malloc(2 * n + 8);
 	u_int len;
+	size_t i;
+	char *s;
 
-	for (i = 0; i < n; i++)
-		s[i] = '(';
-	strcpy(s + n, "tcp");
-	for (i = 0; i < n; i++)
-		s[n + 3 + i] = ')';
-	s[2 * n + 3] = '\0';
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		s = nest(limits[i].head, limits[i].pre, limits[i].core,
+		    limits[i].suf, limits[i].tail, limits[i].max);
+		if (compile(s, limits[i].optimize, errbuf, &pos, &len) != 0)
+			fprintf(stderr, "limit %zu (%s%s): %s\n", i,
+			    limits[i].pre, limits[i].core, errbuf);
+		CHECK_STR(errbuf, "");
+		free(s);
+		s = nest(limits[i].head, limits[i].pre, limits[i].core,
+		    limits[i].suf, limits[i].tail, limits[i].max + 1);
+		CHECK_INT(compile(s, limits[i].optimize, errbuf, &pos, &len),
+		    PCAP_ERROR);
+		CHECK_STR(errbuf, EXHAUSTED);
+		free(s);
+	}
+}
+
+/* Hostile nesting: bison's refusal, at once, with no stack growth; the
+   error comes at the token bison could not push. */
+static void
+test_nesting(void)
+{
+	static const size_t sizes[] = { 20000, 100000 };
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct cc_errpos pos;
+	size_t i, n;
+	char *s;
+	u_int len;
+	double t;
+
+	for (i = 0; i < 2; i++) {
+		n = sizes[i];
+		s = nest("", "(", "tcp", ")", "", n);
+		t = now_ms();
+		CHECK_INT(compile(s, 1, errbuf, &pos, &len), PCAP_ERROR);
+		t = now_ms() - t;
+		CHECK_STR(errbuf, EXHAUSTED);
+		/* the 9,998th '(' would be bison's 10,000th entry */
+		CHECK_INT(pos.offset, CC_MAX_NESTING + 2);
+		CHECK_STR(pos.token, "(");
+		CHECK(t < 500.0);
+		printf("%zu nested parentheses: refused in %.2f ms\n", n, t);
+		/* unbalanced: bison gives up before it sees the end */
+		s[2 * n + 2] = '\0';
+		CHECK_INT(compile(s, 1, errbuf, &pos, &len), PCAP_ERROR);
+		CHECK_STR(errbuf, EXHAUSTED);
+		free(s);
+	}
+	/* 100,000 "not", unary minus, accessors, "%" */
+	s = nest("", "not ", "ip", "", "", 100000);
 	CHECK_INT(compile(s, 1, errbuf, &pos, &len), PCAP_ERROR);
-	CHECK(strstr(errbuf, "nested more than") != NULL ||
-	    strstr(errbuf, "not implemented") != NULL);
-	for (i = 0; i < n; i++)
-		s[i] = i % 2 ? '%' : '1';
-	strcpy(s + n, "1 = 0");
-	CHECK_INT(compile(s, 1, errbuf, &pos, &len), PCAP_ERROR);
+	CHECK_STR(errbuf, EXHAUSTED);
+	CHECK_INT(pos.offset, 4 * 9997);
 	free(s);
+	s = nest("", "-", "len", "", " = 1", 100000);
+	CHECK_INT(compile(s, 1, errbuf, &pos, &len), PCAP_ERROR);
+	CHECK_STR(errbuf, EXHAUSTED);
+	free(s);
+	s = nest("", "ip[", "0", "]", " = 1", 100000);
+	CHECK_INT(compile(s, 1, errbuf, &pos, &len), PCAP_ERROR);
+	CHECK_STR(errbuf, EXHAUSTED);
+	free(s);
+	/* "%" chains run out of scratch registers first, as in libpcap */
+	s = nest("", "1 % ", "len", "", " = 0", 100000);
+	CHECK_INT(compile(s, 1, errbuf, &pos, &len), PCAP_ERROR);
+	CHECK_STR(errbuf, "too many registers needed to evaluate expression");
+	free(s);
+	/* a syntax error before the limit is reported as such */
+	s = nest("", "(", "tcp", ")", "", 100000);
+	s[5000] = ')';
+	CHECK_INT(compile(s, 1, errbuf, &pos, &len), PCAP_ERROR);
+	CHECK_STR(errbuf, "can't parse filter expression: syntax error");
+	CHECK_INT(pos.offset, 5000);
+	free(s);
+	/* a 100,000-term list does not nest */
+	s = nest("tcp", " or udp", "", "", "", 100000);
+	CHECK_INT(compile(s, 0, errbuf, &pos, &len), 0);
+	free(s);
+}
+
+/* The deepest accepted inputs, compiled on a small thread stack: nothing
+   in the compile recurses with the nesting. */
+struct deep_job {
+	int failures;
+};
+
+static void *
+deep_thread(void *arg)
+{
+	struct deep_job *job = arg;
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct cc_errpos pos;
+	u_int len;
+	size_t i;
+	int opt;
+	char *s;
+
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		s = nest(limits[i].head, limits[i].pre, limits[i].core,
+		    limits[i].suf, limits[i].tail, limits[i].max);
+		for (opt = 0; opt <= limits[i].optimize; opt++)
+			if (compile(s, opt, errbuf, &pos, &len) != 0)
+				job->failures++;
+		free(s);
+	}
+	return NULL;
+}
+
+static void
+test_small_stack(void)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	struct deep_job job = { 0 };
+	double t = now_ms();
+
+	CHECK_INT(pthread_attr_init(&attr), 0);
+	CHECK_INT(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+	CHECK_INT(pthread_create(&th, &attr, deep_thread, &job), 0);
+	CHECK_INT(pthread_join(th, NULL), 0);
+	pthread_attr_destroy(&attr);
+	CHECK_INT(job.failures, 0);
+	printf("deepest accepted inputs on a 256 KB stack: %.0f ms\n",
+	    now_ms() - t);
 }
 
 int
@@ -539,6 +722,8 @@ main(void)
 	test_syntax_errors();
 	test_equivalences();
 	test_semantic_errors();
+	test_nesting_limits();
 	test_nesting();
+	test_small_stack();
 	return check_status("test_compiler_front");
 }

@@ -5,7 +5,7 @@
  * the code generator builds, the optimizer rewrites and the emitter lays out
  * as a struct bpf_program.
  *
- * The pipeline: lexer.c -> parser.c (recursive descent) -> gen-*.c (the
+ * The pipeline: lexer.c -> parser.c (an explicit-stack parser) -> gen-*.c (the
  * code generator, split by protocol family, entered through gen.h) ->
  * opt-*.c (optimizer) -> emit.c (layout, long jumps, bpf_insn array).
  * compile.c drives it and is the only file that knows pcap_t.
@@ -185,10 +185,13 @@ struct cc {
    then, never an unbounded allocation). */
 #define CC_ARENA_LIMIT	((size_t)1 << 30)
 
-/* Deepest nesting of parentheses / unary operators the parser accepts, and
-   deepest recursion any later stage performs on the block graph is bounded
-   by iterating instead of recursing where the depth is data-dependent. */
-#define CC_MAX_NESTING	1000
+/* Deepest nesting of parentheses around a one-token primitive ("tcp") the
+   parser accepts: libpcap's bison parser fails ("memory exhausted") when its
+   stack would reach 10,000 entries, and "((...(tcp)...))" keeps one entry
+   per '(' plus four (initial state, null, expr, ')').  Other constructs hold
+   more per level ('!' 1, "not (" 2, "x or (" 3); parser.c counts them as
+   bison does, on a heap stack, so no stage recurses with the nesting. */
+#define CC_MAX_NESTING	9995
 
 /* ---- cc-core.c -------------------------------------------------------- */
 

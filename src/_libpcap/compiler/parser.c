@@ -1,8 +1,8 @@
 /*
- * parser.c - the filter grammar: a recursive-descent parser that accepts
- * exactly libpcap's LALR grammar (grammar.y) and calls the code generator
- * (gen.h) in the same order libpcap's reductions do, since that order
- * decides block numbers and scratch registers.
+ * parser.c - the filter grammar: a parser that accepts exactly libpcap's
+ * LALR grammar (grammar.y) and calls the code generator (gen.h) in the
+ * same order libpcap's reductions do, since that order decides block
+ * numbers and scratch registers.
  *
  * The grammar, and how it is followed here:
  *
@@ -38,9 +38,26 @@
  * operand just before it as its left side and everything that follows as
  * its right side ("len % 7 + 1" is len % (7 + 1)).
  *
- * Nesting (parentheses, and '%'/'^' right sides) is bounded by
- * CC_MAX_NESTING; '!' chains and and/or lists are iterated, so a
- * 100,000-term list or a long '!' chain costs no stack.
+ * No C recursion follows the input's nesting: the constructs that nest
+ * (parentheses, '!', the and/or lists, arithmetic operators, unary minus,
+ * accessors, '%'/'^' right sides, relations, "head id") are frames on an
+ * explicit stack in the arena, and one loop (parse_loop) moves between a
+ * few steps: read an element, deliver a finished element to the frame
+ * below it, read an arithmetic operand, finish a primary, an operand, an
+ * arithmetic expression.  Each step is what one call of a recursive-descent
+ * parser would do, so the generator is called in the same order.  The
+ * primitives themselves (a head, an address, "vlan 100", "type mgt", ...)
+ * are bounded and parsed by ordinary functions.
+ *
+ * Depth limit: libpcap's bison parser fails with "memory exhausted" when
+ * its stack would hold 10,000 entries (YYMAXDEPTH).  The parser keeps the
+ * count bison would have: P->bd is what the open frames hold (the initial
+ * state and "null", one per '(' or '!' or unary '-', two per pending
+ * "expr and", "arth +", "arth %", "arth relop", "pname [", one per head),
+ * and every token shift is checked at the height it takes above them
+ * (take(P, k): the k-th entry of the current construct).  So the same
+ * inputs fail, at the same token: 9,995 parentheses around "tcp" compile
+ * (state, null, 9,995 parens, expr, ')'), 9,996 do not.
  *
  * Errors: syntax errors say "can't parse filter expression: syntax error"
  * as libpcap does, and every front-end error records the offending token
@@ -55,6 +72,15 @@
 #include "gen.h"
 #include "lexer.h"
 
+/* Bison's stack: YYMAXDEPTH entries, and growing it to hold the last one
+   already fails, so at most PS_MAX_ENTRIES are ever in use. */
+#define PS_STACK_SIZE	10000
+#define PS_MAX_ENTRIES	(PS_STACK_SIZE - 1)
+/* The entries of "((...(tcp)...))" at its ')' shift: the initial state,
+   null, the parens, expr, ')'. */
+_Static_assert(CC_MAX_NESTING + 4 == PS_MAX_ENTRIES,
+    "CC_MAX_NESTING is the parenthesis depth bison's stack allows");
+
 /* A parsed value: a block list and the qualifiers later ids inherit
    (libpcap's "blk"). */
 struct pv {
@@ -64,12 +90,62 @@ struct pv {
 
 static const struct qual qerr = { Q_UNDEF, Q_UNDEF, Q_UNDEF, Q_UNDEF };
 
+/* What may stand where the grammar allows several things. */
+#define A_ID		0x01	/* an id */
+#define A_TERM		0x02	/* a term */
+#define A_NARTH		0x04	/* arithmetic that is not a bare number */
+#define A_RAWNUM	0x08	/* a number in parentheses, not yet used */
+#define A_FIRST		0x10	/* first element after '(': an id there may
+				   not itself be "( pid )" (libpcap's pid
+				   starts with an id name, a number or '!') */
+
+enum elem_kind { EK_ID, EK_TERM, EK_NARTH, EK_NUM };
+
+/* An element: what and/or join, and what parentheses hold. */
+struct elem {
+	enum elem_kind kind;
+	struct pv v;		/* EK_ID, EK_TERM */
+	struct arth *a;		/* EK_NARTH */
+	bpf_u_int32 num;	/* EK_NUM */
+};
+
+/* The open constructs.  "entries" is what each keeps on bison's stack. */
+enum frame_kind {
+	FR_TOP,		/* the whole expression: an and/or list up to the end */
+	FR_PAREN,	/* '(' where an element may stand: list, then ')' */
+	FR_APAREN,	/* '(' as an arithmetic operand */
+	FR_NOT,		/* n '!' before an element */
+	FR_HEAD,	/* a head waiting for its id */
+	FR_NEG,		/* n unary '-' before an operand */
+	FR_BINOP,	/* arth op, waiting for the right operand */
+	FR_MOD,		/* arth '%' or '^', waiting for everything that follows */
+	FR_INDEX,	/* pname '[', waiting for the offset */
+	FR_ARITH,	/* arithmetic begun where an element may stand */
+	FR_REL		/* arth relop, waiting for the right side */
+};
+
+struct frame {
+	enum frame_kind kind;
+	int entries;		/* bison stack entries held */
+	unsigned allow;		/* PAREN, ARITH: what the element may be */
+	unsigned list_allow;	/* PAREN, TOP: what may follow and/or */
+	int in_list;		/* PAREN, TOP: the first element is read */
+	enum tok_kind op;	/* PAREN, TOP: pending and/or; BINOP, MOD */
+	struct pv prev;		/* PAREN: the value before the '(' */
+	struct elem acc;	/* PAREN, TOP: the content so far */
+	struct arth *a;		/* BINOP, MOD, REL: the left side */
+	int n;			/* NOT, NEG: count; INDEX: proto; REL: code */
+	int rev;		/* REL: irelop */
+};
+
 struct parser {
 	struct cc *cc;
 	struct lexer lx;
 	struct token tok;	/* the lookahead, valid when have_tok */
 	int have_tok;
-	int depth;		/* current nesting, <= CC_MAX_NESTING */
+	int bd;			/* bison stack entries of the open frames */
+	struct frame *fr;	/* the frame stack (arena) */
+	size_t nfr, cap;
 };
 
 /* ------------------------------------------------------------------------
@@ -126,54 +202,59 @@ sem_error(struct parser *P, const struct token *t, const char *fmt, ...)
 	cc_error(P->cc, "%s", msg);
 }
 
+/* Bison pushes the k-th entry of the current construct (above the open
+   frames' P->bd) for the lookahead: fail as it does when that would fill
+   its stack. */
 static void
-expect(struct parser *P, enum tok_kind k)
+push_check(struct parser *P, int k)
 {
-	if (kind(P) != k)
-		syntax_error(P);
+	const struct token *t;
+
+	if (P->bd + k <= PS_MAX_ENTRIES)
+		return;
+	t = cur(P);
+	lex_set_pos(P->cc, t->offset, t->len);
+	cc_error(P->cc, "can't parse filter expression: memory exhausted");
+}
+
+/* Shift the lookahead as the k-th entry of the current construct. */
+static void
+take(struct parser *P, int k)
+{
+	push_check(P, k);
 	consume(P);
 }
 
-/* Consume a NUM token and return its value. */
+static void
+expect(struct parser *P, enum tok_kind k, int depth)
+{
+	if (kind(P) != k)
+		syntax_error(P);
+	take(P, depth);
+}
+
+/* Shift a NUM token (the depth-th entry) and return its value. */
 static bpf_u_int32
-expect_num(struct parser *P)
+expect_num(struct parser *P, int depth)
 {
 	bpf_u_int32 v;
 
 	if (kind(P) != TK_NUM)
 		syntax_error(P);
 	v = cur(P)->num;
-	consume(P);
+	take(P, depth);
 	return v;
 }
 
-/* Consume an ID token, return it and its text. */
+/* Shift an ID token (the depth-th entry), return it and its text. */
 static const char *
-expect_id(struct parser *P, struct token *t)
+expect_id(struct parser *P, struct token *t, int depth)
 {
 	if (kind(P) != TK_ID)
 		syntax_error(P);
 	*t = *cur(P);
-	consume(P);
+	take(P, depth);
 	return t->str;
-}
-
-static void
-enter(struct parser *P)
-{
-	if (++P->depth > CC_MAX_NESTING) {
-		const struct token *t = cur(P);
-
-		lex_set_pos(P->cc, t->offset, t->len);
-		cc_error(P->cc, "can't parse filter expression: nested more "
-		    "than %d levels deep", CC_MAX_NESTING);
-	}
-}
-
-static void
-leave(struct parser *P)
-{
-	P->depth--;
 }
 
 /* and/or of two values: the block standing for the result.  (libpcap
@@ -188,6 +269,7 @@ join(enum tok_kind op, struct block *b0, struct block *b1)
 		gen_or(b0, b1);
 	return b1;
 }
+
 
 /* ------------------------------------------------------------------------
  * Token classes.
@@ -312,166 +394,28 @@ relop_of(enum tok_kind k, int *reversed)
 }
 
 /* ------------------------------------------------------------------------
- * Arithmetic.
+ * Primitives: bounded, parsed by plain functions.  The depth arguments of
+ * take/expect say how high each token sits on bison's stack within the
+ * primitive (a keyword that bison reduces at once to a qualifier still
+ * holds its one entry).
  * --------------------------------------------------------------------- */
 
-static struct arth *parse_arith_full(struct parser *P);
-
-/* What may stand where the grammar allows several things (see
-   parse_elem). */
-#define A_ID		0x01	/* an id */
-#define A_TERM		0x02	/* a term */
-#define A_NARTH		0x04	/* arithmetic that is not a bare number */
-#define A_RAWNUM	0x08	/* a number in parentheses, not yet used */
-#define A_FIRST		0x10	/* first element after '(': an id there may
-				   not itself be "( pid )" (libpcap's pid
-				   starts with an id name, a number or '!') */
-
-enum elem_kind { EK_ID, EK_TERM, EK_NARTH, EK_NUM };
-
-struct elem {
-	enum elem_kind kind;
-	struct pv v;		/* EK_ID, EK_TERM */
-	struct arth *a;		/* EK_NARTH */
-	bpf_u_int32 num;	/* EK_NUM */
-};
-
-static struct elem parse_paren_content(struct parser *P, struct pv prev,
-    unsigned allow);
-
-/* pname '[' arth [':' NUM] ']' after the pname; cur is '['. */
-static struct arth *
-parse_index(struct parser *P, int proto)
-{
-	struct arth *idx;
-	bpf_u_int32 size = 1;
-
-	expect(P, TK_LBRACKET);
-	idx = parse_arith_full(P);
-	if (kind(P) == TK_COLON) {
-		consume(P);
-		size = expect_num(P);
-	}
-	expect(P, TK_RBRACKET);
-	return gen_load(P->cc, proto, idx, size);
-}
-
-/* An operand without unary minus: a number, len, an accessor, or
-   parentheses around arithmetic or a number. */
-static struct arth *
-parse_primary(struct parser *P)
-{
-	struct pv none = { NULL, qerr };
-	struct elem in;
-	int proto;
-
-	switch (kind(P)) {
-	case TK_NUM:
-		return gen_loadi(P->cc, expect_num(P));
-	case TK_LEN:
-		consume(P);
-		return gen_loadlen(P->cc);
-	case TK_LPAREN:
-		enter(P);
-		consume(P);
-		in = parse_paren_content(P, none, A_NARTH | A_RAWNUM);
-		leave(P);
-		return in.kind == EK_NUM ? gen_loadi(P->cc, in.num) : in.a;
-	default:
-		proto = pname_of(kind(P));
-		if (proto == 0)
-			syntax_error(P);
-		consume(P);
-		return parse_index(P, proto);
-	}
-}
-
-/* '%' and '^' after operand a: the right side is all that follows. */
-static struct arth *
-mod_chain(struct parser *P, struct arth *a)
-{
-	enum tok_kind k = kind(P);
-	struct arth *r;
-
-	if (k != TK_PERCENT && k != TK_CARET)
-		return a;
-	consume(P);
-	enter(P);
-	r = parse_arith_full(P);
-	leave(P);
-	return gen_arth(P->cc, arith_code(k), a, r);
-}
-
-/* An operand: unary minuses, a primary, and a '%'/'^' tail, which binds
-   tighter than the minuses (libpcap shifts '%' over reducing "-a"). */
-static struct arth *
-parse_operand(struct parser *P)
-{
-	size_t nneg = 0;
-	struct arth *a;
-
-	while (kind(P) == TK_MINUS) {
-		consume(P);
-		nneg++;
-	}
-	a = mod_chain(P, parse_primary(P));
-	while (nneg-- > 0)
-		a = gen_neg(P->cc, a);
-	return a;
-}
-
-/* Precedence climbing over the binary operators of precedence >= min,
-   lhs being the operand already parsed. */
-static struct arth *
-climb(struct parser *P, struct arth *lhs, int min)
-{
-	enum tok_kind op;
-	struct arth *rhs;
-	int p;
-
-	while ((p = arith_prec(op = kind(P))) >= min && p > 0) {
-		consume(P);
-		rhs = parse_operand(P);
-		while (arith_prec(kind(P)) > p)
-			rhs = climb(P, rhs, p + 1);
-		lhs = gen_arth(P->cc, arith_code(op), lhs, rhs);
-	}
-	return lhs;
-}
-
-static struct arth *
-parse_arith_full(struct parser *P)
-{
-	return climb(P, parse_operand(P), 1);
-}
-
-/* The rest of an arithmetic expression whose first primary is a. */
-static struct arth *
-parse_arith_rest(struct parser *P, struct arth *a)
-{
-	return climb(P, mod_chain(P, a), 1);
-}
-
-/* pnum: NUM, or NUM in any number of parentheses (no recursion). */
+/* pnum after base entries: NUM, or NUM in any number of parentheses (no
+   recursion). */
 static bpf_u_int32
-parse_pnum(struct parser *P)
+parse_pnum(struct parser *P, int base)
 {
-	size_t open = 0;
+	int open = 0, i;
 	bpf_u_int32 v;
 
-	while (kind(P) == TK_LPAREN) {
-		consume(P);
-		open++;
-	}
-	v = expect_num(P);
-	while (open-- > 0)
-		expect(P, TK_RPAREN);
+	while (kind(P) == TK_LPAREN)
+		take(P, base + ++open);
+	v = expect_num(P, base + open + 1);
+	/* each ')' comes after its parens and the pnum they hold */
+	for (i = open; i > 0; i--)
+		expect(P, TK_RPAREN, base + i + 2);
 	return v;
 }
-
-/* ------------------------------------------------------------------------
- * Ids.
- * --------------------------------------------------------------------- */
 
 /* libpcap rejects port/portrange/proto/protochain on address literals in
    the grammar, before the generator sees them. */
@@ -501,24 +445,24 @@ parse_nid(struct parser *P, struct pv prev)
 	bpf_u_int32 n;
 
 	v.q = prev.q;
-	consume(P);
+	take(P, 1);
 	switch (t.kind) {
 	case TK_ID:
 		v.b = gen_scode(P->cc, t.str, v.q);
 		break;
 	case TK_HID:
 		if (kind(P) == TK_SLASH) {
-			consume(P);
-			n = expect_num(P);
+			take(P, 2);
+			n = expect_num(P, 3);
 			check_addr_qual(P, &t, v.q,
 			    "IPv4 address and prefix length");
 			v.b = gen_mcode(P->cc, t.str, NULL, n, v.q);
 		} else if (kind(P) == TK_NETMASK) {
-			consume(P);
+			take(P, 2);
 			if (kind(P) != TK_HID)
 				syntax_error(P);
 			t2 = *cur(P);
-			consume(P);
+			take(P, 3);
 			check_addr_qual(P, &t, v.q, "IPv4 address and netmask");
 			v.b = gen_mcode(P->cc, t.str, t2.str, 0, v.q);
 		} else {
@@ -528,8 +472,8 @@ parse_nid(struct parser *P, struct pv prev)
 		break;
 	case TK_HID6:
 		if (kind(P) == TK_SLASH) {
-			consume(P);
-			n = expect_num(P);
+			take(P, 2);
+			n = expect_num(P, 3);
 			if (t.str == NULL)	/* invalid, message set */
 				syntax_error(P);
 			check_addr_qual(P, &t, v.q,
@@ -554,12 +498,9 @@ parse_nid(struct parser *P, struct pv prev)
 	return v;
 }
 
-/* ------------------------------------------------------------------------
- * Terms other than parentheses, numbers and arithmetic.
- * --------------------------------------------------------------------- */
-
-/* head, after the optional protocol qualifier proto; returns the
-   qualifiers for the id that follows. */
+/* head, after the optional protocol qualifier proto (already shifted as
+   the first entry if there is one; bison reduces an empty pqual there
+   otherwise); returns the qualifiers for the id that follows. */
 static struct qual
 parse_head(struct parser *P, int proto)
 {
@@ -567,6 +508,8 @@ parse_head(struct parser *P, int proto)
 	enum tok_kind k = kind(P), other;
 	int dir = -1;
 
+	if (proto == Q_DEFAULT)
+		push_check(P, 1);
 	q.proto = (unsigned char)proto;
 	q.dir = Q_DEFAULT;
 	q.addr = Q_DEFAULT;
@@ -574,13 +517,13 @@ parse_head(struct parser *P, int proto)
 	switch (k) {
 	case TK_SRC:
 	case TK_DST:
-		consume(P);
+		take(P, 2);
 		other = k == TK_SRC ? TK_DST : TK_SRC;
 		dir = k == TK_SRC ? Q_SRC : Q_DST;
 		if (kind(P) == TK_OR || kind(P) == TK_AND) {
 			dir = kind(P) == TK_OR ? Q_OR : Q_AND;
-			consume(P);
-			expect(P, other);
+			take(P, 3);
+			expect(P, other, 4);
 		}
 		break;
 	case TK_ADDR1: dir = Q_ADDR1; break;
@@ -593,13 +536,13 @@ parse_head(struct parser *P, int proto)
 	}
 	if (dir >= 0) {
 		if (k != TK_SRC && k != TK_DST)
-			consume(P);
+			take(P, 2);
 		q.dir = (unsigned char)dir;
 		switch (kind(P)) {
-		case TK_HOST: q.addr = Q_HOST; consume(P); break;
-		case TK_NET: q.addr = Q_NET; consume(P); break;
-		case TK_PORT: q.addr = Q_PORT; consume(P); break;
-		case TK_PORTRANGE: q.addr = Q_PORTRANGE; consume(P); break;
+		case TK_HOST: q.addr = Q_HOST; take(P, 3); break;
+		case TK_NET: q.addr = Q_NET; take(P, 3); break;
+		case TK_PORT: q.addr = Q_PORT; take(P, 3); break;
+		case TK_PORTRANGE: q.addr = Q_PORTRANGE; take(P, 3); break;
 		default: break;
 		}
 		return q;
@@ -614,24 +557,12 @@ parse_head(struct parser *P, int proto)
 	case TK_GATEWAY: q.addr = Q_GATEWAY; break;
 	default: syntax_error(P);
 	}
-	consume(P);
+	take(P, 2);
 	return q;
 }
 
-static struct elem parse_elem(struct parser *P, struct pv prev, unsigned allow);
-
-/* head id */
-static struct pv
-parse_head_id(struct parser *P, int proto)
-{
-	struct pv h;
-
-	h.b = NULL;
-	h.q = parse_head(P, proto);
-	return parse_elem(P, h, A_ID).v;
-}
-
-/* [wlan] type T [subtype S] | subtype S | dir D; cur is TYPE/SUBTYPE/DIR. */
+/* [wlan] type T [subtype S] | subtype S | dir D; cur is TYPE/SUBTYPE/DIR,
+   after a pqual (pname or empty) as the first entry. */
 static struct block *
 parse_p80211(struct parser *P)
 {
@@ -641,16 +572,16 @@ parse_p80211(struct parser *P)
 
 	switch (kind(P)) {
 	case TK_TYPE:
-		consume(P);
+		take(P, 2);
 		t = *cur(P);
 		if (t.kind == TK_NUM) {
-			consume(P);
+			take(P, 3);
 			if ((t.num & ~(bpf_u_int32)PN_WLAN_TYPE_MASK) != 0)
 				sem_error(P, &t, "invalid 802.11 type value 0x%02x",
 				    t.num);
 			type = (int)t.num;
 		} else {
-			expect_id(P, &t);
+			expect_id(P, &t, 3);
 			type = pn_wlan_type(t.str);
 			if (type == -1)
 				sem_error(P, &t, "unknown 802.11 type name \"%s\"",
@@ -659,16 +590,16 @@ parse_p80211(struct parser *P)
 		if (kind(P) != TK_SUBTYPE)
 			return gen_p80211_type(P->cc, (bpf_u_int32)type,
 			    PN_WLAN_TYPE_MASK);
-		consume(P);
+		take(P, 4);
 		t = *cur(P);
 		if (t.kind == TK_NUM) {
-			consume(P);
+			take(P, 5);
 			if ((t.num & ~(bpf_u_int32)PN_WLAN_SUBTYPE_MASK) != 0)
 				sem_error(P, &t,
 				    "invalid 802.11 subtype value 0x%02x", t.num);
 			sub = (int)t.num;
 		} else {
-			expect_id(P, &t);
+			expect_id(P, &t, 5);
 			sub = pn_wlan_subtype(type, t.str);
 			if (sub == -2)
 				sem_error(P, &t, "unknown 802.11 type");
@@ -679,24 +610,24 @@ parse_p80211(struct parser *P)
 		return gen_p80211_type(P->cc, (bpf_u_int32)(type | sub),
 		    PN_WLAN_TYPE_MASK | PN_WLAN_SUBTYPE_MASK);
 	case TK_SUBTYPE:
-		consume(P);
-		expect_id(P, &t);
+		take(P, 2);
+		expect_id(P, &t, 3);
 		sub = pn_wlan_type_subtype(t.str);
 		if (sub == -1)
 			sem_error(P, &t, "unknown 802.11 type name");
 		return gen_p80211_type(P->cc, (bpf_u_int32)sub,
 		    PN_WLAN_TYPE_MASK | PN_WLAN_SUBTYPE_MASK);
 	default:	/* TK_DIR */
-		consume(P);
+		take(P, 2);
 		t = *cur(P);
 		if (t.kind == TK_NUM) {
-			consume(P);
+			take(P, 3);
 			v = t.num;
 			if ((v & ~(bpf_u_int32)PN_WLAN_DIR_MASK) != 0)
 				sem_error(P, &t,
 				    "invalid 802.11 direction value 0x%x", v);
 		} else {
-			expect_id(P, &t);
+			expect_id(P, &t, 3);
 			if (pn_wlan_dir(t.str) < 0)
 				sem_error(P, &t, "unknown 802.11 direction");
 			v = (bpf_u_int32)pn_wlan_dir(t.str);
@@ -718,14 +649,14 @@ parse_llc(struct parser *P)
 	struct token t;
 	int sub;
 
-	consume(P);
+	take(P, 1);
 	if (kind(P) == TK_PF_RNR) {
-		consume(P);
+		take(P, 2);
 		return gen_llc_s_subtype(P->cc, PN_LLC_RNR);
 	}
 	if (kind(P) != TK_ID)
 		return gen_llc(P->cc);
-	expect_id(P, &t);
+	expect_id(P, &t, 2);
 	if (is_letter(t.str, 'i'))
 		return gen_llc_i(P->cc);
 	if (is_letter(t.str, 's'))
@@ -747,25 +678,25 @@ parse_pfvar(struct parser *P)
 	struct token t;
 	int v;
 
-	consume(P);
+	take(P, 1);
 	switch (k) {
 	case TK_PF_IFNAME:
-		return gen_pf_ifname(P->cc, expect_id(P, &t));
+		return gen_pf_ifname(P->cc, expect_id(P, &t, 2));
 	case TK_PF_RSET:
-		return gen_pf_ruleset(P->cc, expect_id(P, &t));
+		return gen_pf_ruleset(P->cc, expect_id(P, &t, 2));
 	case TK_PF_RNR:
-		return gen_pf_rnr(P->cc, (int)expect_num(P));
+		return gen_pf_rnr(P->cc, (int)expect_num(P, 2));
 	case TK_PF_SRNR:
-		return gen_pf_srnr(P->cc, (int)expect_num(P));
+		return gen_pf_srnr(P->cc, (int)expect_num(P, 2));
 	case TK_PF_REASON:
 		if (kind(P) == TK_NUM)
-			return gen_pf_reason(P->cc, (int)expect_num(P));
-		expect_id(P, &t);
+			return gen_pf_reason(P->cc, (int)expect_num(P, 2));
+		expect_id(P, &t, 2);
 		if ((v = pn_pf_reason(t.str)) == -1)
 			sem_error(P, &t, "unknown PF reason \"%s\"", t.str);
 		return gen_pf_reason(P->cc, v);
 	default:	/* TK_PF_ACTION */
-		expect_id(P, &t);
+		expect_id(P, &t, 2);
 		if ((v = pn_pf_action(t.str)) == -1)
 			sem_error(P, &t, "unknown PF action \"%s\"", t.str);
 		return gen_pf_action(P->cc, v);
@@ -773,7 +704,8 @@ parse_pfvar(struct parser *P)
 }
 
 /* The value after vpi/vci (atm) or sio/opc/dpc/sls and their h-forms
-   (mtp3): NUM, relop NUM, or (NUM or NUM ...). */
+   (mtp3): NUM, relop NUM, or (NUM or NUM ...); the field keyword is the
+   first entry. */
 static struct block *
 field_code(struct parser *P, int mtp3, int field, bpf_u_int32 v, int code,
     int reversed)
@@ -789,19 +721,19 @@ parse_field_value(struct parser *P, int mtp3, int field)
 	int code, rev;
 
 	if (kind(P) == TK_NUM)
-		return field_code(P, mtp3, field, expect_num(P), BPF_JEQ, 0);
+		return field_code(P, mtp3, field, expect_num(P, 2), BPF_JEQ, 0);
 	if ((code = relop_of(kind(P), &rev)) != 0) {
-		consume(P);
-		return field_code(P, mtp3, field, expect_num(P), code, rev);
+		take(P, 2);
+		return field_code(P, mtp3, field, expect_num(P, 3), code, rev);
 	}
-	expect(P, TK_LPAREN);
-	b = field_code(P, mtp3, field, expect_num(P), BPF_JEQ, 0);
+	expect(P, TK_LPAREN, 2);
+	b = field_code(P, mtp3, field, expect_num(P, 3), BPF_JEQ, 0);
 	while (kind(P) == TK_OR) {
-		consume(P);
-		b2 = field_code(P, mtp3, field, expect_num(P), BPF_JEQ, 0);
+		take(P, 4);
+		b2 = field_code(P, mtp3, field, expect_num(P, 5), BPF_JEQ, 0);
 		b = join(TK_OR, b, b2);
 	}
-	expect(P, TK_RPAREN);
+	expect(P, TK_RPAREN, 4);
 	return b;
 }
 
@@ -812,10 +744,10 @@ parse_encap(struct parser *P, enum tok_kind k)
 	bpf_u_int32 v = 0;
 	int has = 0;
 
-	consume(P);
+	take(P, 1);
 	if (k != TK_PPPOED &&
 	    (kind(P) == TK_NUM || kind(P) == TK_LPAREN)) {
-		v = parse_pnum(P);
+		v = parse_pnum(P, 1);
 		has = 1;
 	}
 	switch (k) {
@@ -828,70 +760,72 @@ parse_encap(struct parser *P, enum tok_kind k)
 	}
 }
 
-/* A term that starts with a pname, the pname (proto) consumed and not
-   followed by '['.  A "head id" term passes on the id's qualifiers. */
-static struct pv
-parse_after_pname(struct parser *P, int proto)
+/* A term that starts with a pname, the pname (proto) shifted and not
+   followed by '['.  Returns 1 with the term in *v, or 0 after a head,
+   whose qualifiers are then in v->q: the id follows. */
+static int
+parse_after_pname(struct parser *P, int proto, struct pv *v)
 {
-	struct pv v;
-
-	v.q = qerr;
+	v->q = qerr;
 	switch (kind(P)) {
 	case TK_AND: case TK_OR: case TK_RPAREN: case TK_END:
-		v.b = gen_proto_abbrev(P->cc, proto);
-		return v;
+		v->b = gen_proto_abbrev(P->cc, proto);
+		return 1;
 	case TK_BROADCAST:
-		consume(P);
-		v.b = gen_broadcast(P->cc, proto);
-		return v;
+		take(P, 2);
+		v->b = gen_broadcast(P->cc, proto);
+		return 1;
 	case TK_MULTICAST:
-		consume(P);
-		v.b = gen_multicast(P->cc, proto);
-		return v;
+		take(P, 2);
+		v->b = gen_multicast(P->cc, proto);
+		return 1;
 	case TK_TYPE: case TK_SUBTYPE: case TK_DIR:
-		v.b = parse_p80211(P);
-		return v;
+		v->b = parse_p80211(P);
+		return 1;
 	default:
 		if (!starts_head_rest(kind(P)))
 			syntax_error(P);
-		return parse_head_id(P, proto);
+		v->q = parse_head(P, proto);
+		return 0;
 	}
 }
 
-/* A term that is not a pname, '(' , '!', a number or arithmetic.  Returns
-   its value (the qualifiers of "head id" are the id's). */
-static struct pv
-parse_other_term(struct parser *P)
+/* A term that is not a pname, '(' , '!', a number or arithmetic: 1 with
+   the term in *v, or 0 after a head (as parse_after_pname). */
+static int
+parse_other_term(struct parser *P, struct pv *v)
 {
 	enum tok_kind k = kind(P);
-	struct pv v;
 	bpf_u_int32 a, b;
 	int op;
 
-	v.q = qerr;
+	v->q = qerr;
 	switch (k) {
 	case TK_BROADCAST:
-		consume(P);
-		v.b = gen_broadcast(P->cc, Q_DEFAULT);
-		return v;
+		push_check(P, 1);	/* empty pqual */
+		take(P, 2);
+		v->b = gen_broadcast(P->cc, Q_DEFAULT);
+		return 1;
 	case TK_MULTICAST:
-		consume(P);
-		v.b = gen_multicast(P->cc, Q_DEFAULT);
-		return v;
+		push_check(P, 1);
+		take(P, 2);
+		v->b = gen_multicast(P->cc, Q_DEFAULT);
+		return 1;
 	case TK_TYPE: case TK_SUBTYPE: case TK_DIR:
-		v.b = parse_p80211(P);
-		return v;
+		push_check(P, 1);
+		v->b = parse_p80211(P);
+		return 1;
 	case TK_LESS:
-		consume(P);
-		v.b = gen_less(P->cc, (int)expect_num(P));
-		return v;
+		take(P, 1);
+		v->b = gen_less(P->cc, (int)expect_num(P, 2));
+		return 1;
 	case TK_GREATER:
-		consume(P);
-		v.b = gen_greater(P->cc, (int)expect_num(P));
-		return v;
+		take(P, 1);
+		v->b = gen_greater(P->cc, (int)expect_num(P, 2));
+		return 1;
 	case TK_CBYTE:
-		consume(P);
-		a = expect_num(P);
+		take(P, 1);
+		a = expect_num(P, 2);
 		switch (kind(P)) {
 		case TK_AMP: op = '&'; break;
 		case TK_PIPE: op = '|'; break;
@@ -900,30 +834,30 @@ parse_other_term(struct parser *P)
 		case TK_EQ: op = '='; break;
 		default: syntax_error(P);
 		}
-		consume(P);
-		b = expect_num(P);
-		v.b = gen_byteop(P->cc, op, (int)a, b);
-		return v;
+		take(P, 3);
+		b = expect_num(P, 4);
+		v->b = gen_byteop(P->cc, op, (int)a, b);
+		return 1;
 	case TK_INBOUND:
 	case TK_OUTBOUND:
-		consume(P);
-		v.b = gen_inbound_outbound(P->cc, k == TK_OUTBOUND);
-		return v;
+		take(P, 1);
+		v->b = gen_inbound_outbound(P->cc, k == TK_OUTBOUND);
+		return 1;
 	case TK_IFINDEX:
-		consume(P);
-		v.b = gen_ifindex(P->cc, (int)expect_num(P));
-		return v;
+		take(P, 1);
+		v->b = gen_ifindex(P->cc, (int)expect_num(P, 2));
+		return 1;
 	case TK_VLAN: case TK_MPLS: case TK_PPPOED: case TK_PPPOES:
 	case TK_GENEVE: case TK_VXLAN:
-		v.b = parse_encap(P, k);
-		return v;
+		v->b = parse_encap(P, k);
+		return 1;
 	case TK_PF_IFNAME: case TK_PF_RSET: case TK_PF_RNR: case TK_PF_SRNR:
 	case TK_PF_REASON: case TK_PF_ACTION:
-		v.b = parse_pfvar(P);
-		return v;
+		v->b = parse_pfvar(P);
+		return 1;
 	case TK_LLC:
-		v.b = parse_llc(P);
-		return v;
+		v->b = parse_llc(P);
+		return 1;
 	case TK_LANE: case TK_METAC: case TK_BCC: case TK_OAMF4EC:
 	case TK_OAMF4SC: case TK_SC: case TK_ILMIC: {
 		static const struct { enum tok_kind k; int a; } atm[] = {
@@ -934,30 +868,30 @@ parse_other_term(struct parser *P)
 		};
 		size_t i;
 
-		consume(P);
+		take(P, 1);
 		for (i = 0; atm[i].k != k; i++)
 			continue;
-		v.b = gen_atmtype_abbrev(P->cc, atm[i].a);
-		return v;
+		v->b = gen_atmtype_abbrev(P->cc, atm[i].a);
+		return 1;
 	}
 	case TK_OAM: case TK_OAMF4: case TK_CONNECTMSG: case TK_METACONNECT:
-		consume(P);
-		v.b = gen_atmmulti_abbrev(P->cc,
+		take(P, 1);
+		v->b = gen_atmmulti_abbrev(P->cc,
 		    k == TK_OAM ? A_OAM : k == TK_OAMF4 ? A_OAMF4 :
 		    k == TK_CONNECTMSG ? A_CONNECTMSG : A_METACONNECT);
-		return v;
+		return 1;
 	case TK_VPI: case TK_VCI:
-		consume(P);
-		v.b = parse_field_value(P, 0, k == TK_VPI ? A_VPI : A_VCI);
-		return v;
+		take(P, 1);
+		v->b = parse_field_value(P, 0, k == TK_VPI ? A_VPI : A_VCI);
+		return 1;
 	case TK_FISU: case TK_LSSU: case TK_MSU:
 	case TK_HFISU: case TK_HLSSU: case TK_HMSU:
-		consume(P);
-		v.b = gen_mtp2type_abbrev(P->cc,
+		take(P, 1);
+		v->b = gen_mtp2type_abbrev(P->cc,
 		    k == TK_FISU ? M_FISU : k == TK_LSSU ? M_LSSU :
 		    k == TK_MSU ? M_MSU : k == TK_HFISU ? MH_FISU :
 		    k == TK_HLSSU ? MH_LSSU : MH_MSU);
-		return v;
+		return 1;
 	case TK_SIO: case TK_OPC: case TK_DPC: case TK_SLS:
 	case TK_HSIO: case TK_HOPC: case TK_HDPC: case TK_HSLS: {
 		static const struct { enum tok_kind k; int f; } mtp[] = {
@@ -968,56 +902,133 @@ parse_other_term(struct parser *P)
 		};
 		size_t i;
 
-		consume(P);
+		take(P, 1);
 		for (i = 0; mtp[i].k != k; i++)
 			continue;
-		v.b = parse_field_value(P, 1, mtp[i].f);
-		return v;
+		v->b = parse_field_value(P, 1, mtp[i].f);
+		return 1;
 	}
 	default:
 		if (!starts_head_rest(k))
 			syntax_error(P);
-		return parse_head_id(P, Q_DEFAULT);
+		v->q = parse_head(P, Q_DEFAULT);
+		return 0;
 	}
 }
 
 /* ------------------------------------------------------------------------
- * Elements: the things and/or join, and what parentheses hold.
+ * The frame stack.
  * --------------------------------------------------------------------- */
 
-/* Arithmetic a is complete: a relation if a relop follows (a term), else
-   arithmetic in parentheses. */
-static struct elem
-after_arith(struct parser *P, unsigned allow, struct arth *a)
+/* A new frame holding entries of bison's stack (checked by the caller
+   when its tokens were shifted).  Frames live in the arena: the array
+   doubles, the old copy is left to the arena. */
+static struct frame *
+push(struct parser *P, enum frame_kind k, int entries)
 {
-	struct elem e;
-	struct arth *r;
-	int code, rev;
+	struct frame *f;
 
-	memset(&e, 0, sizeof(e));
-	if ((allow & A_TERM) && (code = relop_of(kind(P), &rev)) != 0) {
-		consume(P);
-		r = parse_arith_full(P);
-		e.kind = EK_TERM;
-		e.v.q = qerr;
-		e.v.b = gen_relation(P->cc, code, a, r, rev);
-		return e;
+	if (P->nfr == P->cap) {
+		size_t cap = P->cap ? 2 * P->cap : 64;
+		struct frame *fr = cc_alloc(P->cc, cap * sizeof(*fr));
+
+		if (P->nfr > 0)
+			memcpy(fr, P->fr, P->nfr * sizeof(*fr));
+		P->fr = fr;
+		P->cap = cap;
 	}
-	if (!(allow & A_NARTH))
-		syntax_error(P);
-	e.kind = EK_NARTH;
-	e.a = a;
-	return e;
+	f = &P->fr[P->nfr++];
+	memset(f, 0, sizeof(*f));
+	f->kind = k;
+	f->entries = entries;
+	P->bd += entries;
+	return f;
 }
 
-/* A number (pnum) n has been read: an operand of arithmetic, a number
-   in parentheses, or an id ("port 80", "host a or 10"). */
-static struct elem
-after_pnum(struct parser *P, struct pv prev, unsigned allow, bpf_u_int32 n)
+static struct frame *
+top(struct parser *P)
 {
-	struct elem e;
+	return &P->fr[P->nfr - 1];
+}
 
-	memset(&e, 0, sizeof(e));
+/* Drop the top frame (pointers to it die). */
+static void
+pop(struct parser *P)
+{
+	P->bd -= top(P)->entries;
+	P->nfr--;
+}
+
+/* Bison's stack under a frame changes as its construct is reduced. */
+static void
+set_entries(struct parser *P, struct frame *f, int entries)
+{
+	P->bd += entries - f->entries;
+	f->entries = entries;
+}
+
+/* ------------------------------------------------------------------------
+ * The loop.  Each step does what one function of a recursive-descent
+ * parser would, with its continuation kept in the frames:
+ *
+ *   S_ELEM          read an element (leading '!'s, then an id, a term,
+ *                   arithmetic or a parenthesized something), allowed what
+ *                   m->allow says, inheriting from m->prev
+ *   S_ELEM_DONE     m->e is complete: the frame on top takes it
+ *   S_OPERAND       read an arithmetic operand ('-'s, then a primary)
+ *   S_PRIMARY_DONE  m->a is a primary: a '%'/'^' right side may follow
+ *   S_OPERAND_DONE  m->a is an operand: apply '-'s, then binary operators
+ *                   (precedence by reducing pending ones as bison does)
+ *   S_ARITH_DONE    m->a is a whole arithmetic expression: the frame on
+ *                   top takes it (accessor, '%', relation, parentheses)
+ * --------------------------------------------------------------------- */
+
+enum step {
+	S_ELEM, S_ELEM_DONE, S_OPERAND, S_PRIMARY_DONE, S_OPERAND_DONE,
+	S_ARITH_DONE, S_FINISHED
+};
+
+struct machine {
+	enum step st;
+	struct pv prev;		/* S_ELEM */
+	unsigned allow;		/* S_ELEM */
+	struct elem e;		/* S_ELEM_DONE */
+	struct arth *a;		/* S_*_DONE of arithmetic */
+};
+
+static void
+elem_done(struct machine *m, enum elem_kind k)
+{
+	m->e.kind = k;
+	m->st = S_ELEM_DONE;
+}
+
+/* Arithmetic begins where an element may stand (allow): it becomes a
+   relation if a relop follows it, else parenthesized arithmetic. */
+static void
+begin_arith(struct parser *P, unsigned allow)
+{
+	push(P, FR_ARITH, 0)->allow = allow;
+}
+
+/* pname '[' with the pname shifted (cur is '['); the offset follows. */
+static void
+open_index(struct parser *P, struct machine *m, int proto)
+{
+	expect(P, TK_LBRACKET, 2);
+	push(P, FR_INDEX, 2)->n = proto;
+	m->st = S_OPERAND;
+}
+
+/* A number (pnum) n has been read (its one entry on bison's stack): an
+   operand of arithmetic, a number in parentheses, or an id ("port 80",
+   "host a or 10"). */
+static void
+pnum_done(struct parser *P, struct machine *m, bpf_u_int32 n)
+{
+	unsigned allow = m->allow;
+
+	memset(&m->e, 0, sizeof(m->e));
 	/* where only an id can follow, libpcap reduces without looking
 	   ahead: the id is made before the next token is scanned */
 	if ((allow & ~(unsigned)A_FIRST) != A_ID) {
@@ -1028,30 +1039,31 @@ after_pnum(struct parser *P, struct pv prev, unsigned allow, bpf_u_int32 n)
 		    k == TK_END;
 
 		if ((allow & A_RAWNUM) && k == TK_RPAREN) {
-			e.kind = EK_NUM;
-			e.num = n;
-			return e;
+			m->e.num = n;
+			elem_done(m, EK_NUM);
+			return;
 		}
 		if ((allow & (A_TERM | A_NARTH)) &&
-		    (!id_follows || !(allow & A_ID)))
-			return after_arith(P, allow,
-			    parse_arith_rest(P, gen_loadi(P->cc, n)));
+		    (!id_follows || !(allow & A_ID))) {
+			begin_arith(P, allow);
+			m->a = gen_loadi(P->cc, n);
+			m->st = S_PRIMARY_DONE;
+			return;
+		}
 		if (!(allow & A_ID))
 			syntax_error(P);
 	}
-	e.kind = EK_ID;
-	e.v.q = prev.q;
-	e.v.b = gen_ncode(P->cc, NULL, n, e.v.q);
-	return e;
+	m->e.v.q = m->prev.q;
+	m->e.v.b = gen_ncode(P->cc, NULL, n, m->e.v.q);
+	elem_done(m, EK_ID);
 }
 
-/* cur is '(' of an element that may be what allow says; prev is the
-   value before the '('. */
-static struct elem
-parse_paren_elem(struct parser *P, struct pv prev, unsigned allow)
+/* cur is '(' of an element that may be what m->allow says. */
+static void
+open_paren(struct parser *P, struct machine *m)
 {
-	unsigned inner = 0;
-	struct elem e;
+	unsigned allow = m->allow, inner = 0;
+	struct frame *f;
 
 	if ((allow & (A_ID | A_FIRST)) == A_ID)
 		inner |= A_ID | A_RAWNUM;	/* ( pid ), ( pnum ) */
@@ -1063,143 +1075,379 @@ parse_paren_elem(struct parser *P, struct pv prev, unsigned allow)
 		inner |= A_NARTH | A_RAWNUM;
 	if (allow & A_RAWNUM)
 		inner |= A_RAWNUM;
-	enter(P);
-	consume(P);
-	e = parse_paren_content(P, prev, inner);
-	leave(P);
-	switch (e.kind) {
-	case EK_NUM:
-		return after_pnum(P, prev, allow, e.num);
-	case EK_NARTH:
-		return after_arith(P, allow, parse_arith_rest(P, e.a));
-	case EK_TERM:
-		/* ( expr ) passes on what preceded its '(' */
-		e.v.q = prev.q;
-		return e;
-	default:
-		return e;	/* ( pid ): the last id's value */
-	}
+	take(P, 1);
+	f = push(P, FR_PAREN, 1);
+	f->prev = m->prev;
+	f->allow = allow;
+	m->allow = inner | A_FIRST;
+	m->st = S_ELEM;
 }
 
-/* An element without leading '!'. */
-static struct elem
-parse_operand_elem(struct parser *P, struct pv prev, unsigned allow)
+/* S_ELEM */
+static void
+step_elem(struct parser *P, struct machine *m)
 {
-	struct elem e;
-	int proto;
+	int nots = 0, proto;
 
-	memset(&e, 0, sizeof(e));
+	while (kind(P) == TK_NOT) {
+		if (!(m->allow & (A_ID | A_TERM)))
+			syntax_error(P);
+		take(P, ++nots);
+	}
+	if (nots > 0) {
+		m->allow &= A_ID | A_TERM;	/* "! id" may be "! ( pid )" */
+		push(P, FR_NOT, nots)->n = nots;
+	}
+	memset(&m->e, 0, sizeof(m->e));
 	switch (kind(P)) {
 	case TK_ID: case TK_HID: case TK_HID6: case TK_EID: case TK_AID:
-		if (!(allow & A_ID))
+		if (!(m->allow & A_ID))
 			syntax_error(P);
-		e.kind = EK_ID;
-		e.v = parse_nid(P, prev);
-		return e;
+		m->e.v = parse_nid(P, m->prev);
+		elem_done(m, EK_ID);
+		return;
 	case TK_NUM:
-		return after_pnum(P, prev, allow, expect_num(P));
+		pnum_done(P, m, expect_num(P, 1));
+		return;
 	case TK_LPAREN:
-		return parse_paren_elem(P, prev, allow);
+		open_paren(P, m);
+		return;
 	case TK_MINUS:
 	case TK_LEN:
-		if (!(allow & (A_TERM | A_NARTH)))
+		if (!(m->allow & (A_TERM | A_NARTH)))
 			syntax_error(P);
-		return after_arith(P, allow, parse_arith_full(P));
+		begin_arith(P, m->allow);
+		m->st = S_OPERAND;
+		return;
 	default:
 		break;
 	}
 	if ((proto = pname_of(kind(P))) != 0) {
-		if (!(allow & (A_TERM | A_NARTH)))
+		if (!(m->allow & (A_TERM | A_NARTH)))
 			syntax_error(P);
-		consume(P);
-		if (kind(P) == TK_LBRACKET)
-			return after_arith(P, allow,
-			    parse_arith_rest(P, parse_index(P, proto)));
-		if (!(allow & A_TERM))
-			syntax_error(P);
-		e.kind = EK_TERM;
-		e.v = parse_after_pname(P, proto);
-		return e;
-	}
-	if (!(allow & A_TERM))
-		syntax_error(P);
-	e.kind = EK_TERM;
-	e.v = parse_other_term(P);
-	return e;
-}
-
-/*
- * One element where allow says what may stand: an id, a term, arithmetic
- * (inside parentheses), a number in parentheses.  prev is the value to
- * the left, whose qualifiers an id inherits.  Leading '!'s apply to an id
- * or a term ("not id" and "not term" have the same action).
- */
-static struct elem
-parse_elem(struct parser *P, struct pv prev, unsigned allow)
-{
-	struct elem e;
-	size_t nots = 0;
-
-	while (kind(P) == TK_NOT) {
-		if (!(allow & (A_ID | A_TERM)))
-			syntax_error(P);
-		consume(P);
-		nots++;
-	}
-	if (nots > 0)
-		allow &= A_ID | A_TERM;		/* "! id" may be "! ( pid )" */
-	e = parse_operand_elem(P, prev, allow);
-	while (nots-- > 0)
-		gen_not(e.v.b);
-	return e;
-}
-
-/* The and/or tail of an expression whose value so far is v. */
-static struct pv
-parse_expr_tail(struct parser *P, struct pv v)
-{
-	struct elem e;
-	enum tok_kind op;
-
-	while ((op = kind(P)) == TK_AND || op == TK_OR) {
-		consume(P);
-		e = parse_elem(P, v, A_ID | A_TERM);
-		e.v.b = join(op, v.b, e.v.b);
-		v = e.v;
-	}
-	return v;
-}
-
-/*
- * After '(' : an id list (A_ID), an expression (A_TERM), arithmetic
- * (A_NARTH), or a number (A_RAWNUM), as allow says; consumes the ')'.
- * prev is the value before the '('.
- */
-static struct elem
-parse_paren_content(struct parser *P, struct pv prev, unsigned allow)
-{
-	struct elem e, w;
-	enum tok_kind op;
-
-	e = parse_elem(P, prev, allow | A_FIRST);
-	switch (e.kind) {
-	case EK_ID:
-		/* pid: qualifiers pass from each id to the next */
-		while ((op = kind(P)) == TK_AND || op == TK_OR) {
-			consume(P);
-			w = parse_elem(P, e.v, A_ID);
-			w.v.b = join(op, e.v.b, w.v.b);
-			e.v = w.v;
+		take(P, 1);
+		if (kind(P) == TK_LBRACKET) {
+			begin_arith(P, m->allow);
+			open_index(P, m, proto);
+			return;
 		}
-		break;
-	case EK_TERM:
-		e.v = parse_expr_tail(P, e.v);
-		break;
-	default:
-		break;
+		if (!(m->allow & A_TERM))
+			syntax_error(P);
+		if (parse_after_pname(P, proto, &m->e.v)) {
+			elem_done(m, EK_TERM);
+			return;
+		}
+	} else {
+		if (!(m->allow & A_TERM))
+			syntax_error(P);
+		if (parse_other_term(P, &m->e.v)) {
+			elem_done(m, EK_TERM);
+			return;
+		}
 	}
-	expect(P, TK_RPAREN);
-	return e;
+	/* head id: the id inherits the head's qualifiers */
+	push(P, FR_HEAD, 1);
+	m->prev.b = NULL;
+	m->prev.q = m->e.v.q;
+	m->allow = A_ID;
+	m->st = S_ELEM;
+}
+
+/* The group on top (the whole expression or parentheses) is complete:
+   its end must follow. */
+static void
+close_group(struct parser *P, struct machine *m)
+{
+	struct frame *f = top(P);
+	enum frame_kind k = f->kind;
+	struct elem acc = f->acc;
+
+	if (k == FR_TOP) {
+		if (kind(P) != TK_END)
+			syntax_error(P);
+		m->e = acc;
+		m->st = S_FINISHED;
+		return;
+	}
+	/* ')' above '(' and the content */
+	expect(P, TK_RPAREN, 2);
+	m->prev = f->prev;
+	m->allow = f->allow;
+	pop(P);
+	if (k == FR_APAREN) {
+		m->a = acc.kind == EK_NUM ? gen_loadi(P->cc, acc.num) : acc.a;
+		m->st = S_PRIMARY_DONE;
+		return;
+	}
+	switch (acc.kind) {
+	case EK_NUM:
+		pnum_done(P, m, acc.num);
+		return;
+	case EK_NARTH:
+		begin_arith(P, m->allow);
+		m->a = acc.a;
+		m->st = S_PRIMARY_DONE;
+		return;
+	case EK_TERM:
+		/* ( expr ) passes on what preceded its '(' */
+		acc.v.q = m->prev.q;
+		/* fall through */
+	default:
+		m->e = acc;	/* ( pid ): the last id's value */
+		m->st = S_ELEM_DONE;
+		return;
+	}
+}
+
+/* An element of the group on top is complete: the first one decides
+   what the group is (an id list, an expression, or arithmetic or a
+   number in parentheses); the next ones are joined as and/or says. */
+static void
+group_elem(struct parser *P, struct machine *m, struct frame *f)
+{
+	enum tok_kind op;
+
+	if (!f->in_list) {
+		f->in_list = 1;
+		f->acc = m->e;
+		if (m->e.kind == EK_ID)
+			f->list_allow = A_ID;	/* pid: ids only */
+		else if (m->e.kind == EK_TERM)
+			f->list_allow = A_ID | A_TERM;
+		else {
+			close_group(P, m);
+			return;
+		}
+	} else {
+		/* "expr and term" (or "qid or id") reduces to one entry */
+		m->e.v.b = join(f->op, f->acc.v.b, m->e.v.b);
+		f->acc.v = m->e.v;
+		set_entries(P, f, f->entries - 2);
+	}
+	if ((op = kind(P)) == TK_AND || op == TK_OR) {
+		take(P, 2);	/* above the value so far */
+		set_entries(P, f, f->entries + 2);
+		f->op = op;
+		m->prev = f->acc.v;	/* qualifiers pass along the list */
+		m->allow = f->list_allow;
+		m->st = S_ELEM;
+		return;
+	}
+	close_group(P, m);
+}
+
+/* S_ELEM_DONE */
+static void
+step_elem_done(struct parser *P, struct machine *m)
+{
+	struct frame *f = top(P);
+	int n;
+
+	switch (f->kind) {
+	case FR_NOT:
+		n = f->n;
+		pop(P);
+		while (n-- > 0)
+			gen_not(m->e.v.b);
+		return;
+	case FR_HEAD:
+		/* "head id" is a term with the id's qualifiers */
+		pop(P);
+		m->e.kind = EK_TERM;
+		return;
+	case FR_TOP:
+	case FR_PAREN:
+	case FR_APAREN:
+		group_elem(P, m, f);
+		return;
+	default:
+		cc_error(P->cc, "internal error: parser frame %d", (int)f->kind);
+	}
+}
+
+/* S_OPERAND */
+static void
+step_operand(struct parser *P, struct machine *m)
+{
+	int nneg = 0, proto;
+
+	while (kind(P) == TK_MINUS)
+		take(P, ++nneg);
+	if (nneg > 0)
+		push(P, FR_NEG, nneg)->n = nneg;
+	switch (kind(P)) {
+	case TK_NUM:
+		m->a = gen_loadi(P->cc, expect_num(P, 1));
+		m->st = S_PRIMARY_DONE;
+		return;
+	case TK_LEN:
+		take(P, 1);
+		m->a = gen_loadlen(P->cc);
+		m->st = S_PRIMARY_DONE;
+		return;
+	case TK_LPAREN:
+		/* arithmetic or a number in parentheses */
+		take(P, 1);
+		push(P, FR_APAREN, 1);
+		m->prev.b = NULL;
+		m->prev.q = qerr;
+		m->allow = A_NARTH | A_RAWNUM | A_FIRST;
+		m->st = S_ELEM;
+		return;
+	default:
+		proto = pname_of(kind(P));
+		if (proto == 0)
+			syntax_error(P);
+		take(P, 1);
+		open_index(P, m, proto);
+		return;
+	}
+}
+
+/* S_PRIMARY_DONE: '%' and '^' take everything that follows as their
+   right side, binding tighter than the operand's unary minuses (libpcap
+   shifts '%' over reducing "-a"). */
+static void
+step_primary_done(struct parser *P, struct machine *m)
+{
+	enum tok_kind k = kind(P);
+	struct frame *f;
+
+	if (k != TK_PERCENT && k != TK_CARET) {
+		m->st = S_OPERAND_DONE;
+		return;
+	}
+	take(P, 2);
+	f = push(P, FR_MOD, 2);
+	f->a = m->a;
+	f->op = k;
+	m->st = S_OPERAND;
+}
+
+/* S_OPERAND_DONE */
+static void
+step_operand_done(struct parser *P, struct machine *m)
+{
+	struct frame *f = top(P);
+	struct arth *lhs;
+	enum tok_kind op;
+	int n, p;
+
+	if (f->kind == FR_NEG) {
+		n = f->n;
+		pop(P);
+		while (n-- > 0)
+			m->a = gen_neg(P->cc, m->a);
+	}
+	/* reduce the pending operators that bind at least as tightly as
+	   the next one (all of them at the end of the expression) */
+	p = arith_prec(kind(P));
+	while (P->nfr > 0 && (f = top(P))->kind == FR_BINOP &&
+	    arith_prec(f->op) >= p) {
+		lhs = f->a;
+		op = f->op;
+		pop(P);
+		m->a = gen_arth(P->cc, arith_code(op), lhs, m->a);
+	}
+	if (p == 0) {
+		m->st = S_ARITH_DONE;
+		return;
+	}
+	op = kind(P);
+	take(P, 2);
+	f = push(P, FR_BINOP, 2);
+	f->a = m->a;
+	f->op = op;
+	m->st = S_OPERAND;
+}
+
+/* S_ARITH_DONE */
+static void
+step_arith_done(struct parser *P, struct machine *m)
+{
+	struct frame *f = top(P);
+	bpf_u_int32 size = 1;
+	struct arth *lhs;
+	int code, rev;
+
+	switch (f->kind) {
+	case FR_MOD:
+		lhs = f->a;
+		code = arith_code(f->op);
+		pop(P);
+		m->a = gen_arth(P->cc, code, lhs, m->a);
+		m->st = S_OPERAND_DONE;
+		return;
+	case FR_INDEX:
+		/* pname '[' arth [':' NUM] ']' */
+		if (kind(P) == TK_COLON) {
+			take(P, 2);
+			size = expect_num(P, 3);
+			expect(P, TK_RBRACKET, 4);
+		} else {
+			expect(P, TK_RBRACKET, 2);
+		}
+		code = f->n;
+		pop(P);
+		m->a = gen_load(P->cc, code, m->a, size);
+		m->st = S_PRIMARY_DONE;
+		return;
+	case FR_ARITH:
+		if ((f->allow & A_TERM) &&
+		    (code = relop_of(kind(P), &rev)) != 0) {
+			take(P, 2);	/* above the left side */
+			f->kind = FR_REL;
+			set_entries(P, f, 2);
+			f->a = m->a;
+			f->n = code;
+			f->rev = rev;
+			m->st = S_OPERAND;
+			return;
+		}
+		if (!(f->allow & A_NARTH))
+			syntax_error(P);
+		pop(P);
+		memset(&m->e, 0, sizeof(m->e));
+		m->e.a = m->a;
+		elem_done(m, EK_NARTH);
+		return;
+	case FR_REL:
+		lhs = f->a;
+		code = f->n;
+		rev = f->rev;
+		pop(P);
+		memset(&m->e, 0, sizeof(m->e));
+		m->e.v.q = qerr;
+		m->e.v.b = gen_relation(P->cc, code, lhs, m->a, rev);
+		elem_done(m, EK_TERM);
+		return;
+	default:
+		cc_error(P->cc, "internal error: parser frame %d", (int)f->kind);
+	}
+}
+
+/* Run the steps until the whole expression is read; its value. */
+static struct pv
+parse_loop(struct parser *P)
+{
+	struct machine m;
+
+	memset(&m, 0, sizeof(m));
+	push(P, FR_TOP, 0);
+	m.st = S_ELEM;
+	m.prev.q = qerr;
+	m.allow = A_TERM;
+	for (;;) {
+		switch (m.st) {
+		case S_ELEM: step_elem(P, &m); break;
+		case S_ELEM_DONE: step_elem_done(P, &m); break;
+		case S_OPERAND: step_operand(P, &m); break;
+		case S_PRIMARY_DONE: step_primary_done(P, &m); break;
+		case S_OPERAND_DONE: step_operand_done(P, &m); break;
+		case S_ARITH_DONE: step_arith_done(P, &m); break;
+		case S_FINISHED: return m.e.v;
+		}
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -1210,17 +1458,14 @@ void
 parse_filter(struct cc *cc)
 {
 	struct parser P;
-	struct pv start = { NULL, qerr }, v;
-	struct elem e;
+	struct pv v;
 
 	memset(&P, 0, sizeof(P));
 	P.cc = cc;
+	P.bd = 2;		/* bison's initial state and "null" */
 	lex_init(&P.lx, cc);
 	if (kind(&P) == TK_END)
 		return;		/* empty: compile.c accepts everything */
-	e = parse_elem(&P, start, A_TERM);
-	v = parse_expr_tail(&P, e.v);
-	if (kind(&P) != TK_END)
-		syntax_error(&P);
+	v = parse_loop(&P);
 	gen_finish(cc, v.b);
 }
