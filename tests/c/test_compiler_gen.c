@@ -546,6 +546,11 @@ cmp_body(struct cc *cc, void *arg)
 	CHECK_STR(stmts_of(b), st2(BPF_LD | BPF_ABS | BPF_B, 0,
 	    BPF_ALU | BPF_AND | BPF_K, 0xf0));
 	CHECK_INT(b->s.k, 0x40);
+	/* a zero mask leaves a constant, with no load (master's rule) */
+	b = gen_mcmp(cc, OR_PACKET, 30, BPF_W, 0, 0);
+	CHECK_INT(gen_const_value(b), 1);
+	b = gen_mcmp(cc, OR_PACKET, 30, BPF_W, 5, 0);
+	CHECK_INT(gen_const_value(b), 0);
 
 	/* gen_ncmp: jset and reversed forms */
 	b = gen_ncmp(cc, OR_PACKET, 6, BPF_H, 0xffffffffU, BPF_JSET, 0, 0x1fff);

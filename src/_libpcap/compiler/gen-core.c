@@ -334,6 +334,10 @@ struct block *
 gen_mcmp(struct cc *cc, enum e_offrel offrel, u_int offset, u_int size,
     bpf_u_int32 v, bpf_u_int32 mask)
 {
+	/* Nothing survives a zero mask: the test is a constant (master emits
+	   no load for it). */
+	if (mask == 0)
+		return v != 0 ? gen_false(cc) : gen_true(cc);
 	return gen_ncmp(cc, offrel, offset, size, mask, BPF_JEQ, 0, v);
 }
 
