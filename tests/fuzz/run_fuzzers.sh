@@ -11,12 +11,15 @@
 # Harnesses: fuzz_bpf (programs and packets), fuzz_savefile (capture files),
 # fuzz_compile (expression text, part-1 link type, optimize flag: the
 # optimized and unoptimized programs must agree; corpus_compile/ holds
-# seed expressions as <link type index><flags><text>).
+# seed expressions as <link type index><flags><text>; a disagreement is
+# checked against the system libpcap's, built here as compile_oracle).
 #
 # Usage: tests/fuzz/run_fuzzers.sh [harness-name ...]
 # Environment: FUZZ_SECONDS, FUZZ_CC (default clang, then clang-14),
 #              FUZZ_WORKDIR (default a new directory under /tmp),
-#              FUZZ_FLAGS (extra libFuzzer flags).
+#              FUZZ_FLAGS (extra libFuzzer flags),
+#              FUZZ_COMPILE_ORACLE (compile_oracle built against the system
+#              libpcap; default: built here when libpcap-dev is installed).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,6 +50,19 @@ fi
 core=$(ls "$src"/core/*.c "$src"/savefile/*.c "$src"/bpf/*.c \
 	"$src"/capture/*.c "$src"/compiler/*.c 2>/dev/null)
 includes="-I$src/include -I$src/core -I$src/bpf -I$src/savefile"
+
+# fuzz_compile asks the system libpcap (Debian's libpcap-dev, a test oracle
+# in its own process) whether a disagreement between the optimized and the
+# unoptimized program is libpcap's own; without it every disagreement fails.
+if [ -z "${FUZZ_COMPILE_ORACLE:-}" ] && [ -f /usr/include/pcap/pcap.h ]; then
+	if gcc -std=c11 -O2 -D_GNU_SOURCE "$root/tests/oracle/compile_oracle.c" \
+		-lpcap -o "$work/compile_oracle" 2>"$work/compile_oracle.log"; then
+		FUZZ_COMPILE_ORACLE="$work/compile_oracle"
+	else
+		echo "== compile_oracle: not built (see $work/compile_oracle.log)" >&2
+	fi
+fi
+export FUZZ_COMPILE_ORACLE="${FUZZ_COMPILE_ORACLE:-}"
 
 status=0
 for h in $harnesses; do
