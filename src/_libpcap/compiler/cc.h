@@ -140,7 +140,7 @@ struct cc_opts {
 	int linktype;		/* DLT_ value */
 	int snaplen;
 	bpf_u_int32 netmask;	/* host order, PCAP_NETMASK_UNKNOWN if none */
-	int optimize;		/* 0 = none, 1 = libpcap's optimizer */
+	int optimize;		/* 0 = none, 1 = libpcap's optimizer, 2 = ours */
 	u_int codegen_flags;	/* BPF_SPECIAL_* */
 	enum cc_source source;
 };

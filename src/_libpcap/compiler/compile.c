@@ -9,6 +9,40 @@
 
 #include "cc.h"
 #include "gen.h"
+#include "opt2-int.h"
+#include "../bpf/vm.h"
+
+/*
+ * Level 2 (ours, opt2-*.c) from the unoptimized program unopt (taken over):
+ * its result when it applies and passes the validator, else the
+ * unoptimized program itself, which accepts the same packets (level 1
+ * would not always: libpcap's optimizer drops loads whose value it does
+ * not need, and with them the rejection of packets too short for them).
+ * A program that rejects everything is refused as level 1 refuses it.
+ */
+static int
+level2(struct bpf_insn *unopt, u_int len, struct bpf_program *prog,
+    char *errbuf)
+{
+	struct bpf_insn *out;
+	u_int outlen = 0;
+	out = opt2_program(unopt, len, &outlen);
+	if (out == NULL || outlen == 0 || !vm_check(out, outlen, NULL, 0)) {
+		free(out);
+		out = unopt;		/* level 2 does not apply */
+		outlen = len;
+	} else {
+		free(unopt);
+	}
+	if (outlen == 1 && out[0].code == (BPF_RET | BPF_K) && out[0].k == 0) {
+		free(out);
+		core_fmt(errbuf, "expression rejects all packets");
+		return PCAP_ERROR;
+	}
+	prog->bf_insns = out;
+	prog->bf_len = outlen;
+	return 0;
+}
 
 int
 cc_compile(const struct cc_opts *opts, const char *expr,
@@ -46,6 +80,11 @@ cc_compile(const struct cc_opts *opts, const char *expr,
 	if (cc->ic.root == NULL)
 		cc->ic.root = gen_accept_all(cc);
 
+	if (opts->optimize == 2 && !cc->no_optimize) {
+		insns = emit_program(cc, &cc->ic, cc->ic.root, &len);
+		cc_release(cc);
+		return level2(insns, len, prog, errbuf);
+	}
 	if (opts->optimize && !cc->no_optimize) {
 		opt_optimize(cc, &cc->ic);
 		if (cc->ic.root == NULL ||
@@ -70,7 +109,7 @@ opts_for_handle(pcap_t *p, int optimize, bpf_u_int32 mask, struct cc_opts *o)
 	o->linktype = p->linktype;
 	o->snaplen = p->snapshot;
 	o->netmask = mask;
-	o->optimize = optimize != 0;
+	o->optimize = optimize < 0 ? 1 : optimize > 2 ? 1 : optimize;
 	o->codegen_flags = p->bpf_codegen_flags;
 	if (p->rfile != NULL)
 		o->source = p->swapped ? CC_SOURCE_OFFLINE_SWAPPED
@@ -102,7 +141,9 @@ int
 pcap_compile(pcap_t *p, struct bpf_program *program, const char *buf,
     int optimize, bpf_u_int32 mask)
 {
-	return cc_compile_handle(p, program, buf, optimize, mask, NULL);
+	/* libpcap: any nonzero value is its optimizer (level 2 is ours, and
+	   only through cc_compile_handle). */
+	return cc_compile_handle(p, program, buf, optimize != 0, mask, NULL);
 }
 
 int

@@ -880,7 +880,7 @@ capture_compile(PyObject *self, PyObject *args, PyObject *kwds)
 			     Py_TYPE(expr)->tp_name);
 		return NULL;
 	}
-	if ((optimize != NULL && (opt = PyObject_IsTrue(optimize)) < 0) ||
+	if (ext_parse_optimize(optimize, &opt) < 0 ||
 	    ext_parse_netmask(netmask, &mask) < 0 || check_open(c) < 0)
 		return NULL;
 	return ext_compile_on_handle(c->st, c->p, expr, opt, mask, &c->inflight);
@@ -902,7 +902,7 @@ capture_set_filter(PyObject *self, PyObject *args, PyObject *kwds)
 	if (check_idle(c) < 0)
 		return NULL;
 	if (PyUnicode_Check(filt) || PyBytes_Check(filt)) {
-		if ((optimize != NULL && (opt = PyObject_IsTrue(optimize)) < 0) ||
+		if (ext_parse_optimize(optimize, &opt) < 0 ||
 		    ext_parse_netmask(netmask, &mask) < 0)
 			return NULL;
 		/* On the handle: its link type and the kernel's extensions.

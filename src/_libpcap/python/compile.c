@@ -55,6 +55,36 @@ expr_text(PyObject *expr, PyObject **keep)
 }
 
 int
+ext_parse_optimize(PyObject *o, int *level)
+{
+	long v;
+
+	*level = 1;
+	if (o == NULL)
+		return 0;
+	if (PyBool_Check(o)) {
+		*level = o == Py_True;
+		return 0;
+	}
+	if (!PyLong_Check(o)) {
+		PyErr_Format(PyExc_TypeError,
+			     "optimize must be a bool or 0, 1 or 2, not %.100s",
+			     Py_TYPE(o)->tp_name);
+		return -1;
+	}
+	v = PyLong_AsLong(o);
+	if (v == -1 && PyErr_Occurred())
+		PyErr_Clear();
+	if (v < 0 || v > 2) {
+		PyErr_SetString(PyExc_ValueError,
+				"optimize must be 0, 1 or 2 (or a bool)");
+		return -1;
+	}
+	*level = (int)v;
+	return 0;
+}
+
+int
 ext_parse_netmask(PyObject *o, bpf_u_int32 *mask)
 {
 	PyObject *text;
@@ -224,7 +254,7 @@ mod_compile(PyObject *module, PyObject *args, PyObject *kwds)
 	static char *kwlist[] = {"expr", "linktype", "snaplen", "optimize",
 				 "netmask", NULL};
 	ext_state *st = PyModule_GetState(module);
-	PyObject *expr, *keep, *lt = NULL, *nm = Py_None;
+	PyObject *expr, *keep, *lt = NULL, *nm = Py_None, *opt = NULL;
 	struct bpf_program prog = {0, NULL};
 	struct cc_opts opts;
 	struct cc_errpos pos;
@@ -232,8 +262,10 @@ mod_compile(PyObject *module, PyObject *args, PyObject *kwds)
 	const char *text;
 	int snaplen = DEFAULT_SNAPLEN, optimize = 1, rc;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OipO:compile", kwlist,
-					 &expr, &lt, &snaplen, &optimize, &nm))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OiOO:compile", kwlist,
+					 &expr, &lt, &snaplen, &opt, &nm))
+		return NULL;
+	if (ext_parse_optimize(opt, &optimize) < 0)
 		return NULL;
 	memset(&opts, 0, sizeof opts);
 	opts.linktype = DLT_EN10MB;
@@ -295,7 +327,9 @@ static PyMethodDef compile_methods[] = {
 	 "Compile a filter expression (pcap-filter(7)) into a Filter for\n"
 	 "packets of the given link type: a DLT_ number or a name such as\n"
 	 "'EN10MB' or 'LINUX_SLL2'.  snaplen is the value the program returns\n"
-	 "for an accepted packet; optimize runs libpcap's optimizer; netmask\n"
+	 "for an accepted packet; optimize: True or 1 runs libpcap's optimizer\n"
+	 "(byte-exact with libpcap), 2 ours (shorter programs, searches for\n"
+	 "lists of hosts, ports and nets; the same packets pass); netmask\n"
 	 "(an int in host byte order or a dotted quad; None = unknown) is\n"
 	 "what 'ip broadcast' needs.  The program is the one pcap_compile\n"
 	 "makes on pcap_open_dead(linktype, snaplen).  A failure raises\n"

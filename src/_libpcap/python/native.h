@@ -153,6 +153,10 @@ int ext_compile_init(PyObject *module, ext_state *st);
  */
 PyObject *ext_compile_on_handle(ext_state *st, pcap_t *p, PyObject *expr,
 				int optimize, bpf_u_int32 netmask, int *inflight);
+/* optimize argument: a bool (False 0, True 1: libpcap's optimizer) or
+   the int 0, 1 or 2 (2: ours, see compiler/opt2-int.h); NULL (absent)
+   is 1.  0 or -1 with an exception set. */
+int ext_parse_optimize(PyObject *o, int *level);
 /* netmask argument: None (unknown), an int in host order or a dotted
    quad.  0 or -1 with an exception set. */
 int ext_parse_netmask(PyObject *o, bpf_u_int32 *mask);

@@ -932,7 +932,7 @@ reader_filter_arg(ext_reader *r, PyObject *filt, PyObject *optimize,
 			     "None, not %.100s", Py_TYPE(filt)->tp_name);
 		return -1;
 	}
-	if (optimize != NULL && (opt = PyObject_IsTrue(optimize)) < 0)
+	if (ext_parse_optimize(optimize, &opt) < 0)
 		return -1;
 	if (ext_parse_netmask(netmask, &mask) < 0)
 		return -1;
