@@ -32,7 +32,7 @@ into one pcap-filter(7) expression (``python -m libpcap -r FILE tcp port
 80``), or ``-F FILE`` reads it from a file (``#`` starts a comment to the end
 of the line; the words are then ignored).  It is compiled on the open file or
 interface (its link type and byte order, the Linux kernel's BPF extensions
-live), optimized unless ``-O`` is given, with a netmask of 0 as tcpdump's.
+live), optimized unless ``-O`` is given (``-O2``: our optimizer), with a netmask of 0 as tcpdump's.
 ``-d``, ``-dd`` and ``-ddd`` print the compiled program the way tcpdump does
 (the ``bpf_dump`` listing, a C array, decimal numbers) and exit: for the
 file of ``-r``, the interface of ``-i``, or else for the link type of ``-y``
@@ -235,8 +235,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     filters.add_argument("-d", dest="dump", action="count", default=0,
                          help="print the compiled filter program and exit (-d: listing, -dd: C array, "
                               "-ddd: decimal numbers)")
-    filters.add_argument("-O", "--no-optimize", dest="no_optimize", action="store_true",
-                         help="do not run the filter optimizer")
+    filters.add_argument("-O", "--no-optimize", dest="optimize", action="store_const", const=0,
+                         default=1, help="do not run the filter optimizer")
+    filters.add_argument("-O2", dest="optimize", action="store_const", const=2,
+                         help="run our optimizer instead of libpcap's (shorter programs, binary "
+                              "searches for lists of hosts, ports and nets; the same packets pass)")
     parser.add_argument("expression", nargs="*", metavar="EXPRESSION",
                         help="filter expression (several words are joined with spaces)")
     return parser
@@ -332,11 +335,11 @@ def _run(args: argparse.Namespace, stderr: TextIO) -> int:
         stderr.flush()
         expression = _filter_expression(args)  # after the open, as tcpdump reads -F
         if args.dump:
-            _print_program(reader.compile(expression or "", optimize=not args.no_optimize,
+            _print_program(reader.compile(expression or "", optimize=args.optimize,
                                           netmask=_NETMASK), args.dump)
             return EXIT_OK
         if expression:
-            reader.set_filter(expression, optimize=not args.no_optimize, netmask=_NETMASK)
+            reader.set_filter(expression, optimize=args.optimize, netmask=_NETMASK)
         packets = islice(reader, args.count)
         if args.write is None:
             if args.line_buffered:
@@ -393,7 +396,7 @@ def _dump_dead(args: argparse.Namespace, stderr: TextIO) -> int:
         stderr.flush()
     expression = _filter_expression(args)
     program = compile(expression or "", linktype=linktype, snaplen=args.snaplen or MAXIMUM_SNAPLEN,
-                      optimize=not args.no_optimize, netmask=_NETMASK)
+                      optimize=args.optimize, netmask=_NETMASK)
     _print_program(program, args.dump)
     return EXIT_OK
 
@@ -673,12 +676,12 @@ def _capture(args: argparse.Namespace, device: str, prog: str, stderr: TextIO) -
             stderr.write("%s: WARNING: snaplen lowered from %d to %d\n" % (prog, args.snaplen, snaplen))
         expression = _filter_expression(args)
         if args.dump:
-            _print_program(capture.compile(expression or "", optimize=not args.no_optimize,
+            _print_program(capture.compile(expression or "", optimize=args.optimize,
                                            netmask=_NETMASK), args.dump)
             return EXIT_OK
         if expression:
             # On the handle: the kernel's BPF extensions where Linux has them.
-            capture.set_filter(expression, optimize=not args.no_optimize, netmask=_NETMASK)
+            capture.set_filter(expression, optimize=args.optimize, netmask=_NETMASK)
 
         writer: Any = None
         to_stdout = args.write == "-"
