@@ -216,6 +216,7 @@ struct lay {
 	uint8_t *nisl;		/* islands after order[i] ... */
 	int (*isl)[4];		/* ... copies of these return nodes */
 	int *dest;		/* where each branch lands */
+	int *near;		/* per node id, see sweep() */
 	int *addr;
 };
 
@@ -338,36 +339,12 @@ gen_node(struct em *e, struct lay *l, int i)
 	return 0;
 }
 
-/* Copies of "ret #k" placed after a test node, for its far branches and
-   those of the nodes before it ("islands"): a return is one instruction,
-   so a copy in reach costs no more than a long jump and serves many. */
+/* Islands: one-instruction copies placed after a test node, for its far
+   branches and those of the nodes before it: "ret #k" for a branch to a
+   return, "ja" for any other far target.  One island in reach serves
+   every branch to that target within 255 instructions before it, where
+   a long jump per branch would cost one instruction each. */
 #define MAX_ISLANDS	4
-#define MAX_RETS	8
-
-struct rets {			/* where the nearest "ret #k" below is */
-	int n;
-	uint32_t k[MAX_RETS];
-	int at[MAX_RETS];
-};
-
-/* The index in r of the value of node t if it is a "ret #k" that islands
-   may copy, else -1. */
-static int
-ret_slot(const struct o2 *o, struct rets *r, int t)
-{
-	int i;
-
-	if (o->node[t].kind != N_RET)
-		return -1;
-	for (i = 0; i < r->n; i++)
-		if (r->k[i] == o->node[t].k)
-			return i;
-	if (r->n == MAX_RETS)
-		return -1;
-	r->k[r->n] = o->node[t].k;
-	r->at[r->n] = -1;
-	return r->n++;
-}
 
 /* Extra instructions after order[i]: its long jumps, or a jump to the
    successor of a guard or compute node when it is not next; then its
@@ -386,47 +363,39 @@ tail(const struct o2 *o, const struct lay *l, int i)
 
 /* One backward sweep over the layout at the current addresses: where each
    branch of node i lands (dest[2 * i], dest[2 * i + 1]), islands counted.
-   With fix set, branches out of reach get a long jump or an island, and
-   the return value says whether anything was added. */
+   With fix set, branches out of reach get an island (or, with no room, a
+   long jump of their own), and the return value says whether anything
+   was added. */
 static int
 sweep(const struct o2 *o, struct lay *l, int fix)
 {
-	struct rets r;
 	int i, j, added = 0;
 
-	r.n = 0;
+	/* near[t]: the nearest copy of node t below the current node (nodes
+	   are hash-consed, so one node stands for each "ret #k") */
+	for (i = 0; i < l->n; i++)
+		l->near[l->order[i]] = -1;
 	for (i = l->n - 1; i >= 0; i--) {
 		const struct o2_node *nd = &o->node[l->order[i]];
 		int after = l->addr[i] + l->len[i];
 		int isl = after + l->far_t[i] + l->far_f[i];
 
-		if (nd->kind == N_RET) {
-			int s = ret_slot(o, &r, l->order[i]);
-
-			if (s >= 0)
-				r.at[s] = l->addr[i];
-			continue;
-		}
+		l->near[l->order[i]] = l->addr[i];
 		if (nd->kind != N_TEST)
 			continue;
-		for (j = 0; j < l->nisl[i]; j++) {
-			int s = ret_slot(o, &r, l->isl[i][j]);
-
-			if (s >= 0)
-				r.at[s] = isl + j;
-		}
+		for (j = 0; j < l->nisl[i]; j++)
+			l->near[l->isl[i][j]] = isl + j;
 		for (j = 0; j < 2; j++) {
-			int t = j == 0 ? nd->t : nd->f;
-			int s = ret_slot(o, &r, t);
-			int d = s >= 0 ? r.at[s] : l->addr[l->idx[t]];
+			int t = j == 0 ? nd->t : nd->f, d = l->near[t];
 			uint8_t *far = j == 0 ? &l->far_t[i] : &l->far_f[i];
 
 			l->dest[2 * i + j] = d;
 			if (!fix || *far || d - after <= 255)
 				continue;
-			if (s >= 0 && l->nisl[i] < MAX_ISLANDS) {
-				l->isl[i][l->nisl[i]++] = t;
-				r.at[s] = -1;	/* positions are stale now */
+			if (l->nisl[i] < MAX_ISLANDS) {
+				l->isl[i][l->nisl[i]] = t;
+				/* where it will be once placed */
+				l->near[t] = isl + l->nisl[i]++;
 			} else {
 				*far = 1;
 			}
@@ -477,7 +446,8 @@ o2_emit(struct o2 *o, int root, u_int *lenp)
 	l.isl = calloc((size_t)l.n, sizeof(*l.isl));
 	l.dest = malloc(2 * (size_t)l.n * sizeof(int));
 	l.addr = malloc(((size_t)l.n + 1) * sizeof(int));
-	if (l.start == NULL || l.len == NULL || l.eA == NULL || l.eX == NULL ||
+	l.near = malloc(((size_t)o->nnode + 1) * sizeof(int));
+	if (l.near == NULL ||l.start == NULL || l.len == NULL || l.eA == NULL || l.eX == NULL ||
 	    l.far_t == NULL || l.far_f == NULL || l.nisl == NULL ||
 	    l.isl == NULL || l.dest == NULL || l.addr == NULL) {
 		o->failed = 1;
@@ -533,9 +503,15 @@ o2_emit(struct o2 *o, int root, u_int *lenp)
 			}
 		}
 		for (j = 0; j < l.nisl[i]; j++, slot++) {
-			out[slot].code = BPF_RET | BPF_K;
-			out[slot].jt = out[slot].jf = 0;
-			out[slot].k = o->node[l.isl[i][j]].k;
+			int t = l.isl[i][j];
+
+			if (o->node[t].kind == N_RET) {
+				out[slot].code = BPF_RET | BPF_K;
+				out[slot].jt = out[slot].jf = 0;
+				out[slot].k = o->node[t].k;
+			} else {
+				put_ja(&out[slot], slot, l.addr[l.idx[t]]);
+			}
 		}
 	}
 	*lenp = (u_int)total;
@@ -553,6 +529,7 @@ done:
 	free(l.isl);
 	free(l.dest);
 	free(l.addr);
+	free(l.near);
 	if (o->failed) {
 		free(out);
 		return NULL;

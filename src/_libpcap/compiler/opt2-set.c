@@ -139,8 +139,15 @@ search(struct o2 *o, const struct range *rs, int n, int t, int f)
 		}
 		return f;
 	}
-	/* Depth is log2 of the key count: recursion is fine here. */
-	mid = n / 2;
+	/* Depth is log2 of the key count: recursion is fine here.  The split
+	   falls on a multiple of O2_LEAF so that the leaves are full. */
+	{
+		int leaves = (n + O2_LEAF - 1) / O2_LEAF;
+
+		mid = (leaves + 1) / 2 * O2_LEAF;
+		if (mid >= n)
+			mid = n / 2;
+	}
 	hi_half = search(o, rs + mid, n - mid, t, f);
 	lo_half = search(o, rs, mid, t, f);
 	if (hi_half < 0 || lo_half < 0)
