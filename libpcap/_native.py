@@ -14,9 +14,10 @@ re-exports it again at top level) and documents it.
     precision.  Iterating yields :class:`Packet` objects; ``read(n)`` returns
     a list (``n < 0``: the next batch of up to a few hundred packets, ``[]``
     at end of file); ``read_buffer(n)`` returns ``(data, index)`` with one
-    ``bytes`` object for all packet bytes and a ``memoryview`` of unsigned
-    64-bit integers, four per packet (``ts_ns, caplen, wirelen, offset``),
-    creating no Python object per packet.  Attributes: ``linktype``,
+    ``bytes`` object for all packet bytes and a ``memoryview`` of signed
+    64-bit integers (format ``'q'``), four per packet (``ts_ns, caplen,
+    wirelen, offset``; ``ts_ns`` as iteration gives it, negative before
+    1970), creating no Python object per packet.  Attributes: ``linktype``,
     ``snaplen``, ``swapped``, ``version``, ``datalink_name``, ``closed``.
 
 ``Writer(dest, linktype=1, snaplen=262144, *, nanosecond=False, append=False)``

@@ -292,7 +292,7 @@ def test_read_buffer_rebuilds_every_packet(capfile):
         with Reader(capfile(recs, nano=True)) as r:
             while True:
                 data, index = r.read_buffer(n)
-                assert isinstance(data, bytes) and index.format == "Q"
+                assert isinstance(data, bytes) and index.format == "q"
                 assert len(index) % 4 == 0
                 if not data and len(index) == 0:
                     break

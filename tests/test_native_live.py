@@ -134,7 +134,7 @@ def test_iteration_and_read_buffer(ns: netns.Netns) -> None:
             assert caplen == wirelen and ts > 0
         assert got == sent
         d, idx = cap.read_buffer(timeout=0)
-        assert d == b"" and len(idx) == 0 and idx.format == "Q"
+        assert d == b"" and len(idx) == 0 and idx.format == "q"
 
 
 # --------------------------------------------------------------------------

@@ -601,7 +601,7 @@ capture_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
 	int64_t deadline;
 	PyObject *data = NULL, *index = NULL, *view, *res;
 	size_t bytes = 0;
-	uint64_t *row;
+	int64_t *row;
 	cap_rec *first;
 	int rc;
 
@@ -622,32 +622,35 @@ capture_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
 		bytes = first[take_n - 1].off + first[take_n - 1].caplen - first->off;
 	data = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)bytes);
 	index = PyBytes_FromStringAndSize(NULL, take_n * 4 *
-					  (Py_ssize_t)sizeof(uint64_t));
+					  (Py_ssize_t)sizeof(int64_t));
 	if (data == NULL || index == NULL)
 		goto fail;
 	if (bytes != 0)
 		memcpy(PyBytes_AS_STRING(data), c->data + first->off, bytes);
-	row = (uint64_t *)PyBytes_AS_STRING(index);
+	row = (int64_t *)PyBytes_AS_STRING(index);
 	for (i = 0; i < take_n; i++, row += 4) {
 		cap_rec *rec = &first[i];
+		__int128 ts = (__int128)rec->sec * 1000000000 + rec->nsec;
 
-		if (rec->sec < 0 || rec->sec > 18446744072LL) {
-			PyErr_SetString(PyExc_OverflowError,
-					"a timestamp does not fit the unsigned "
-					"64-bit index");
+		if (ts < INT64_MIN || ts > INT64_MAX) {
+			/* as Reader.read_buffer: consumed, never stuck on */
+			c->pos += (size_t)i + 1;
+			ext_raise(c->st->PcapError, PCAP_ERROR,
+				  "a packet's time stamp is outside what a "
+				  "signed 64-bit ts_ns holds");
 			goto fail;
 		}
-		row[0] = (uint64_t)rec->sec * 1000000000ULL + rec->nsec;
+		row[0] = (int64_t)ts;
 		row[1] = rec->caplen;
 		row[2] = rec->wirelen;
-		row[3] = (uint64_t)(rec->off - first->off);
+		row[3] = (int64_t)(rec->off - first->off);
 	}
 	c->pos += (size_t)take_n;
 	view = PyMemoryView_FromObject(index);
 	Py_CLEAR(index);
 	if (view == NULL)
 		goto fail;
-	res = PyObject_CallMethodOneArg(view, c->st->s_cast, c->st->s_Q);
+	res = PyObject_CallMethodOneArg(view, c->st->s_cast, c->st->s_q);
 	Py_DECREF(view);
 	if (res == NULL)
 		goto fail;
@@ -1200,7 +1203,8 @@ static PyMethodDef capture_methods[] = {
 	 "read_buffer($self, n=-1, timeout=None)\n--\n\n"
 	 "Like read(), without a Python object per packet: (data, index)\n"
 	 "with data one bytes object of the packets' bytes back to back and\n"
-	 "index a memoryview of unsigned 64-bit integers, four per packet:\n"
+	 "index a memoryview of signed 64-bit integers (format 'q'), four\n"
+	 "per packet:\n"
 	 "ts_ns, caplen, wirelen, offset in data."},
 	{"stats", capture_stats, METH_NOARGS,
 	 "stats($self)\n--\n\n"

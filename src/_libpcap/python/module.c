@@ -117,7 +117,7 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->s_tell);
 	Py_VISIT(st->s_flush);
 	Py_VISIT(st->s_cast);
-	Py_VISIT(st->s_Q);
+	Py_VISIT(st->s_q);
 	Py_VISIT(st->s_code);
 	Py_VISIT(st->s_jt);
 	Py_VISIT(st->s_jf);
@@ -155,7 +155,7 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->s_tell);
 	Py_CLEAR(st->s_flush);
 	Py_CLEAR(st->s_cast);
-	Py_CLEAR(st->s_Q);
+	Py_CLEAR(st->s_q);
 	Py_CLEAR(st->s_code);
 	Py_CLEAR(st->s_jt);
 	Py_CLEAR(st->s_jf);
@@ -194,7 +194,7 @@ module_exec(PyObject *m)
 	INTERN(s_tell, "tell");
 	INTERN(s_flush, "flush");
 	INTERN(s_cast, "cast");
-	INTERN(s_Q, "Q");
+	INTERN(s_q, "q");
 	INTERN(s_code, "code");
 	INTERN(s_jt, "jt");
 	INTERN(s_jf, "jf");

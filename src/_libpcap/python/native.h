@@ -86,7 +86,7 @@ typedef struct {
 	/* Interned attribute names: a fresh string per call would also fill
 	   CPython's type attribute cache with copies. */
 	PyObject *s_fspath, *s_read, *s_write, *s_fileno, *s_tell, *s_flush;
-	PyObject *s_cast, *s_Q;
+	PyObject *s_cast, *s_q;
 	PyObject *s_code, *s_jt, *s_jf, *s_k, *s_bf_insns, *s_bf_len;
 } ext_state;
 

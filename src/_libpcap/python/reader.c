@@ -108,6 +108,16 @@ split_ts(const struct pcap_pkthdr *h, int64_t *sec_out, uint32_t *nsec_out)
 	*nsec_out = (uint32_t)frac;
 }
 
+/* Whether rec's time stamp, as ts_ns, fits read_buffer()'s signed 64-bit
+   index (iteration gives any time stamp, as a Python int). */
+static inline int
+ts_ns_fits(const stage_rec *rec)
+{
+	__int128 v = (__int128)rec->sec * 1000000000 + rec->nsec;
+
+	return v >= INT64_MIN && v <= INT64_MAX;
+}
+
 /* Keep the core's error to raise it later (needs no GIL). */
 static void
 set_pending(ext_reader *r, int rc)
@@ -795,7 +805,7 @@ reader_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 	return list;
 }
 
-/* read_buffer(n=-1) -> (data: bytes, index: memoryview of 'Q') */
+/* read_buffer(n=-1) -> (data: bytes, index: memoryview of 'q') */
 static PyObject *
 reader_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -823,7 +833,8 @@ reader_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 		goto fail;
 	while (n < 0 || got < n) {
 		size_t take, limit, end, i, bytes, at;
-		uint64_t *row;
+		int64_t *row;
+		int bad = 0;
 
 		if (!stage_ready(r)) {
 			if (n < 0 && got > 0)
@@ -845,15 +856,19 @@ reader_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 		take = bytes = 0;
 		for (end = r->pos; end < r->nrec && take < limit; end++) {
 			if (r->recs[end].pass) {
+				if (!ts_ns_fits(&r->recs[end])) {
+					bad = 1;	/* stop in front of it */
+					break;
+				}
 				take++;
 				bytes += r->recs[end].caplen;
 			}
 		}
 		if (_PyBytes_Resize(&data, dsize + (Py_ssize_t)bytes) < 0 ||
 		    _PyBytes_Resize(&index, (got + (Py_ssize_t)take) * 4 *
-						    (Py_ssize_t)sizeof(uint64_t)) < 0)
+						    (Py_ssize_t)sizeof(int64_t)) < 0)
 			goto fail;
-		row = (uint64_t *)PyBytes_AS_STRING(index) + got * 4;
+		row = (int64_t *)PyBytes_AS_STRING(index) + got * 4;
 		at = (size_t)dsize;
 		/* Runs of passing records have their bytes back to back:
 		   one copy per run. */
@@ -871,29 +886,34 @@ reader_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 			for (; i < j; i++, row += 4) {
 				stage_rec *rec = &r->recs[i];
 
-				if (rec->sec < 0 || rec->sec > 18446744072LL) {
-					PyErr_SetString(PyExc_OverflowError,
-							"a timestamp does not fit "
-							"the unsigned 64-bit index");
-					goto fail;
-				}
-				row[0] = (uint64_t)rec->sec * 1000000000ULL +
-					 rec->nsec;
+				row[0] = rec->sec * 1000000000LL +
+					 (int64_t)rec->nsec;
 				row[1] = rec->caplen;
 				row[2] = rec->wirelen;
-				row[3] = (uint64_t)(at + (rec->off - base));
+				row[3] = (int64_t)(at + (rec->off - base));
 			}
 			at += run;
 		}
 		r->pos = end;
 		got += (Py_ssize_t)take;
 		dsize += (Py_ssize_t)bytes;
+		if (bad) {
+			if (got > 0)
+				break;	/* the next call raises for it */
+			/* It is consumed: the reader never sticks on it. */
+			r->pos = end + 1;
+			ext_raise(r->st->PcapError, PCAP_ERROR,
+				  "a packet's time stamp is outside what a "
+				  "signed 64-bit ts_ns holds (about 1678 to "
+				  "2262); iterate to get it as an int");
+			goto fail;
+		}
 	}
 	view = PyMemoryView_FromObject(index);
 	Py_CLEAR(index);
 	if (view == NULL)
 		goto fail;
-	res = PyObject_CallMethodOneArg(view, r->st->s_cast, r->st->s_Q);
+	res = PyObject_CallMethodOneArg(view, r->st->s_cast, r->st->s_q);
 	Py_DECREF(view);
 	if (res == NULL)
 		goto fail;
@@ -1158,8 +1178,10 @@ static PyMethodDef reader_methods[] = {
 	 "read_buffer($self, n=-1, /)\n--\n\n"
 	 "Like read(), but without a Python object per packet: returns\n"
 	 "(data, index) where data is one bytes object holding the packets'\n"
-	 "bytes back to back and index a memoryview of unsigned 64-bit\n"
-	 "integers, four per packet: ts_ns, caplen, wirelen, offset in data.\n"
+	 "bytes back to back and index a memoryview of signed 64-bit\n"
+	 "integers (format 'q'), four per packet: ts_ns, caplen, wirelen,\n"
+	 "offset in data (ts_ns as iteration gives it; a packet whose ts_ns\n"
+	 "does not fit raises PcapError, once, and is skipped).\n"
 	 "Packet i is data[index[4*i+3]:index[4*i+3]+index[4*i+1]].\n"
 	 "(b'', empty view) at end of file."},
 	{"set_filter", (PyCFunction)(void (*)(void))reader_set_filter,
