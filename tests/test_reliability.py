@@ -1,6 +1,11 @@
 """Reliability of the native API under hostile use (issue 9): each test
 here failed before its fix.
 
+* a Reader over a pipe: handled signals do not end a blocked read (PEP
+  475), Ctrl-C raises KeyboardInterrupt and nothing else, a non-blocking
+  descriptor is waited for;
+* file objects whose descriptor is not the bytes they move (gzip, bz2,
+  lzma; a buffered pipe after peek()) go through read()/write();
 * read_buffer() and iteration give the same time stamps (a pcapng
   if_tsoffset can put a packet before 1970: ts_ns < 0), and a time stamp
   that the index cannot hold raises PcapError once, consuming the packet,
@@ -9,6 +14,9 @@ here failed before its fix.
 from __future__ import annotations
 
 import io
+import os
+import signal
+import threading
 
 import pytest
 
@@ -68,3 +76,139 @@ def test_read_buffer_returns_the_packets_before_a_bad_one() -> None:
         blob, index = r.read_buffer()
         assert blob == b"c" * 20 and index[0] == 2_000_000_000
     assert issubclass(libpcap.PcapError, Exception)
+
+
+# ---- file objects whose descriptor is not the bytes they move --------------
+
+@pytest.mark.parametrize("module", ["gzip", "bz2", "lzma"])
+def test_compressed_file_objects_round_trip(tmp_path, module: str) -> None:
+    """gzip/bz2/lzma files answer fileno() with the compressed file's
+    descriptor: writing raw pcap bytes there corrupted the file silently,
+    and reading failed with "unknown file format".  They go through
+    write()/read() now."""
+    import importlib
+    mod = importlib.import_module(module)
+    path = tmp_path / f"c.pcap.{module}"
+    with mod.open(path, "wb") as f, libpcap.Writer(f) as w:
+        w.write(libpcap.Packet(b"A" * 60))
+        w.write(libpcap.Packet(b"B" * 70, ts_ns=5))
+    with mod.open(path, "rb") as f:
+        raw = f.read()
+    assert raw[:4] == b"\xd4\xc3\xb2\xa1"          # a pcap file, once decompressed
+    with mod.open(path, "rb") as f, Reader(f) as r:
+        assert [bytes(p.data) for p in r] == [b"A" * 60, b"B" * 70]
+
+
+def test_buffered_pipe_after_peek_loses_nothing() -> None:
+    """A Reader over subprocess stdout after peek(): the bytes already in
+    the object's buffer were skipped (the descriptor was read instead)."""
+    import subprocess
+    import sys
+    buf = io.BytesIO()
+    with libpcap.Writer(buf) as w:
+        for i in range(5):
+            w.write(libpcap.Packet(bytes([i]) * 50))
+    proc = subprocess.Popen([sys.executable, "-c",
+                             "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read())"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(buf.getvalue())
+    proc.stdin.close()
+    assert proc.stdout.peek(24)[:4] == b"\xd4\xc3\xb2\xa1"
+    with Reader(proc.stdout) as r:
+        assert [bytes(p.data)[0] for p in r] == [0, 1, 2, 3, 4]
+    proc.wait()
+
+
+def test_plain_files_still_use_the_descriptor(tmp_path) -> None:
+    """open(path, "rb") after a read: the descriptor is used from tell()."""
+    path = tmp_path / "p.pcap"
+    with libpcap.Writer(str(path)) as w:
+        w.write(libpcap.Packet(b"x" * 30))
+    junk = b"junk"
+    data = path.read_bytes()
+    path.write_bytes(junk + data)
+    with open(path, "rb") as f:
+        f.read(4)
+        with Reader(f) as r:
+            assert [bytes(p.data) for p in r] == [b"x" * 30]
+
+
+# ---- blocking reads: signals and non-blocking descriptors ---------------------
+
+def _capture(n: int, size: int = 100) -> bytes:
+    buf = io.BytesIO()
+    with libpcap.Writer(buf) as w:
+        for i in range(n):
+            w.write(libpcap.Packet(bytes([i]) * size))
+    return buf.getvalue()
+
+
+def _feed(fd: int, data: bytes, step: int, pause: float, each=None) -> threading.Thread:
+    import time
+
+    def run() -> None:
+        try:
+            for i in range(0, len(data), step):
+                os.write(fd, data[i:i + step])
+                time.sleep(pause)
+                if each is not None:
+                    each()
+        finally:
+            os.close(fd)
+    t = threading.Thread(target=run)
+    t.start()
+    return t
+
+
+def test_handled_signals_do_not_break_a_blocked_read() -> None:
+    """PEP 475: a signal whose handler returns only delays the read (it
+    used to end it with "Interrupted system call", then "Success")."""
+    data = _capture(20)
+    rfd, wfd = os.pipe()
+    hits: list = []
+    old = signal.signal(signal.SIGUSR1, lambda *a: hits.append(1))
+    main = threading.get_ident()
+    try:
+        t = _feed(wfd, data, 50, 0.005, lambda: signal.pthread_kill(main, signal.SIGUSR1))
+        with Reader(os.fdopen(rfd, "rb", buffering=0)) as r:
+            got = [bytes(p.data)[0] for p in r]
+        t.join()
+    finally:
+        signal.signal(signal.SIGUSR1, old)
+    assert got == list(range(20))
+    assert len(hits) > 10
+
+
+def test_ctrl_c_raises_keyboard_interrupt_only() -> None:
+    data = _capture(3)
+    rfd, wfd = os.pipe()
+    main = threading.get_ident()
+    os.write(wfd, data[:60])                       # header and part of a record
+
+    def interrupt() -> None:
+        import time
+        time.sleep(0.3)
+        signal.pthread_kill(main, signal.SIGINT)
+        time.sleep(0.3)
+        os.close(wfd)
+    t = threading.Thread(target=interrupt)
+    t.start()
+    with pytest.raises(KeyboardInterrupt):
+        with Reader(os.fdopen(rfd, "rb", buffering=0)) as r:
+            for _ in r:
+                pass
+    t.join()
+
+
+def test_non_blocking_descriptor_is_waited_for() -> None:
+    """EAGAIN in the middle of a record used to end the read with
+    "Resource temporarily unavailable" (or desynchronise the stream)."""
+    data = _capture(50)
+    rfd, wfd = os.pipe()
+    os.set_blocking(rfd, False)
+    t = _feed(wfd, data, 37, 0.001)
+    with Reader(os.fdopen(rfd, "rb", buffering=0)) as r:
+        got = [bytes(p.data)[0] for p in r]
+    t.join()
+    assert got == list(range(50))

@@ -1,7 +1,9 @@
 /*
  * fileobj.c - how a Python argument names a savefile: a path (str, bytes,
- * os.PathLike), a binary file object with a real descriptor, or a file
- * object without one (io.BytesIO, a socket wrapper, ...).  For the
+ * os.PathLike), a plain binary file (io.FileIO, or io's buffered files over
+ * one) whose descriptor we read or write directly, or any other file
+ * object (io.BytesIO, gzip/bz2/lzma files, a socket wrapper, a buffered
+ * pipe, ...), used through its read() or write() only.  For the
  * descriptor case the caller gets its own dup() positioned where the Python
  * object says it is, so closing the Reader/Writer never closes the caller's
  * file.
@@ -66,6 +68,30 @@ object_tell(ext_state *st, PyObject *obj)
 	return pos < 0 ? -1 : pos;
 }
 
+/* 1 if obj is a file whose descriptor holds exactly the bytes read() and
+   write() move: an io.FileIO, or one of io's buffered files over one
+   (what open(path, "rb"/"wb"/"r+b") gives); 0 otherwise; -1 on error. */
+static int
+plain_file(ext_state *st, PyObject *obj)
+{
+	PyObject *raw;
+	int r = PyObject_IsInstance(obj, st->plain_files);
+
+	if (r != 0)
+		return r;
+	r = PyObject_IsInstance(obj, st->buffered_files);
+	if (r <= 0)
+		return r;
+	raw = PyObject_GetAttrString(obj, "raw");
+	if (raw == NULL) {
+		PyErr_Clear();
+		return 0;
+	}
+	r = PyObject_IsInstance(raw, st->plain_files);
+	Py_DECREF(raw);
+	return r;
+}
+
 int
 ext_classify(ext_state *st, PyObject *obj, int writing, ext_src_kind *kind,
 	     PyObject **path, int *fd)
@@ -103,6 +129,16 @@ ext_classify(ext_state *st, PyObject *obj, int writing, ext_src_kind *kind,
 			return -1;
 		Py_DECREF(r);
 	}
+	switch (plain_file(st, obj)) {
+	case -1:
+		return -1;
+	case 0:
+		/* Its fileno()/tell() need not describe the bytes read() and
+		   write() move (gzip, bz2 and lzma files answer with the
+		   compressed file's): only read() and write() are used. */
+		*kind = EXT_SRC_OBJECT;
+		return 0;
+	}
 	ofd = object_fileno(st, obj);
 	if (ofd == -2)
 		return -1;
@@ -113,6 +149,13 @@ ext_classify(ext_state *st, PyObject *obj, int writing, ext_src_kind *kind,
 	pos = object_tell(st, obj);
 	if (pos == -2)
 		return -1;
+	if (pos == -1 && !writing &&
+	    PyObject_IsInstance(obj, st->buffered_files) == 1) {
+		/* A buffered pipe may hold bytes already read from the
+		   descriptor (after a peek()): they come through read(). */
+		*kind = EXT_SRC_OBJECT;
+		return 0;
+	}
 	nfd = fcntl(ofd, F_DUPFD_CLOEXEC, 0);
 	if (nfd < 0) {
 		PyErr_SetFromErrno(PyExc_OSError);

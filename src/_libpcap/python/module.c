@@ -109,6 +109,8 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->CompileError);
 	Py_VISIT(st->FilterSyntaxError);
 	Py_VISIT(st->TextIOBase);
+	Py_VISIT(st->plain_files);
+	Py_VISIT(st->buffered_files);
 	Py_VISIT(st->SimpleCData);
 	Py_VISIT(st->s_fspath);
 	Py_VISIT(st->s_read);
@@ -147,6 +149,8 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->CompileError);
 	Py_CLEAR(st->FilterSyntaxError);
 	Py_CLEAR(st->TextIOBase);
+	Py_CLEAR(st->plain_files);
+	Py_CLEAR(st->buffered_files);
 	Py_CLEAR(st->SimpleCData);
 	Py_CLEAR(st->s_fspath);
 	Py_CLEAR(st->s_read);
@@ -181,8 +185,14 @@ module_exec(PyObject *m)
 	if (io == NULL)
 		return -1;
 	st->TextIOBase = PyObject_GetAttrString(io, "TextIOBase");
+	st->plain_files = Py_BuildValue("(N)", PyObject_GetAttrString(io, "FileIO"));
+	st->buffered_files = Py_BuildValue(
+		"(NNN)", PyObject_GetAttrString(io, "BufferedReader"),
+		PyObject_GetAttrString(io, "BufferedWriter"),
+		PyObject_GetAttrString(io, "BufferedRandom"));
 	Py_DECREF(io);
-	if (st->TextIOBase == NULL)
+	if (st->TextIOBase == NULL || st->plain_files == NULL ||
+	    st->buffered_files == NULL)
 		return -1;
 #define INTERN(field, text)                                                  \
 	if ((st->field = PyUnicode_InternFromString(text)) == NULL)          \

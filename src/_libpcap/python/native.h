@@ -82,6 +82,8 @@ typedef struct {
 	PyObject *CompileError;		/* a filter expression did not compile */
 	PyObject *FilterSyntaxError;	/* ... because it did not parse */
 	PyObject *TextIOBase;		/* io.TextIOBase, to reject text files */
+	PyObject *plain_files;		/* (io.FileIO,): descriptors we may use */
+	PyObject *buffered_files;	/* io.Buffered{Reader,Writer,Random} */
 	PyObject *SimpleCData;		/* ctypes._SimpleCData, once needed */
 	/* Interned attribute names: a fresh string per call would also fill
 	   CPython's type attribute cache with copies. */

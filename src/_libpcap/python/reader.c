@@ -259,8 +259,9 @@ reader_raise_pending(ext_reader *r)
 
 	r->pend_code = 0;
 	/* A read cut short by a signal: Ctrl-C must come out as
-	   KeyboardInterrupt, not as the I/O error it caused. */
-	if (PyErr_CheckSignals() < 0) {
+	   KeyboardInterrupt, not as the I/O error it caused (the handler may
+	   already have run, in reader_interrupted). */
+	if (PyErr_Occurred() || PyErr_CheckSignals() < 0) {
 		r->pend_nomem = 0;
 		return NULL;
 	}
@@ -424,6 +425,22 @@ gil_enter(void *arg)
 	r->saved = NULL;
 }
 
+/* A read was interrupted by a signal: run the Python signal handlers (in
+   the thread that reads; it may hold the GIL or not) and go on reading,
+   as Python's own I/O does (PEP 475); a handler that raised (Ctrl-C's
+   KeyboardInterrupt) ends the read, its exception left set for the
+   caller to raise. */
+static int
+reader_interrupted(void *arg)
+{
+	PyGILState_STATE g = PyGILState_Ensure();
+	int rc = PyErr_CheckSignals();
+
+	(void)arg;
+	PyGILState_Release(g);
+	return rc < 0 ? -1 : 0;
+}
+
 /* Can r->p be read in direct mode?  (It never blocks: see prefetch.) */
 static int
 direct_mode_ok(ext_reader *r)
@@ -580,6 +597,7 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 	r->opened = 1;
 	r->prefetch = source_never_blocks(p);
 	r->direct = r->prefetch && direct_mode_ok(r);
+	(void)sf_set_interrupt_hook(p, reader_interrupted, r);
 	r->linktype = pcap_datalink(p);
 	r->snaplen = pcap_snapshot(p);
 	r->swapped = pcap_is_swapped(p);
