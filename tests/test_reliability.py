@@ -212,3 +212,40 @@ def test_non_blocking_descriptor_is_waited_for() -> None:
         got = [bytes(p.data)[0] for p in r]
     t.join()
     assert got == list(range(50))
+
+
+def test_stream_objects_hand_over_packets_as_they_arrive() -> None:
+    """A file object without a usable descriptor (here a buffered pipe) is
+    read as a stream: the first packet comes before the writer is done
+    (it used to be read whole, waiting for the end)."""
+    data = _capture(3)
+    rfd, wfd = os.pipe()
+    first = 24 + 16 + 100
+    os.write(wfd, data[:first])
+    with os.fdopen(rfd, "rb") as f:
+        f.peek(1)                                  # bytes in its buffer
+        with Reader(f) as r:
+            assert bytes(next(r).data) == b"\x00" * 100
+            os.write(wfd, data[first:])
+            os.close(wfd)
+            assert [bytes(p.data)[0] for p in r] == [1, 2]
+
+
+def test_object_read_errors_come_out_as_raised() -> None:
+    class Failing(io.RawIOBase):
+        def __init__(self, blob: bytes) -> None:
+            self.blob = blob
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, b) -> int:
+            if not self.blob:
+                raise ConnectionResetError("peer went away")
+            n = min(len(b), len(self.blob), 30)
+            b[:n] = self.blob[:n]
+            self.blob = self.blob[n:]
+            return n
+    with Reader(Failing(_capture(2)[:150])) as r:
+        with pytest.raises(ConnectionResetError, match="peer went away"):
+            list(r)

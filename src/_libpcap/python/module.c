@@ -110,6 +110,8 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->FilterSyntaxError);
 	Py_VISIT(st->TextIOBase);
 	Py_VISIT(st->plain_files);
+	Py_VISIT(st->BytesIO);
+	Py_VISIT(st->RawIOBase);
 	Py_VISIT(st->buffered_files);
 	Py_VISIT(st->SimpleCData);
 	Py_VISIT(st->s_fspath);
@@ -150,6 +152,8 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->FilterSyntaxError);
 	Py_CLEAR(st->TextIOBase);
 	Py_CLEAR(st->plain_files);
+	Py_CLEAR(st->BytesIO);
+	Py_CLEAR(st->RawIOBase);
 	Py_CLEAR(st->buffered_files);
 	Py_CLEAR(st->SimpleCData);
 	Py_CLEAR(st->s_fspath);
@@ -186,12 +190,15 @@ module_exec(PyObject *m)
 		return -1;
 	st->TextIOBase = PyObject_GetAttrString(io, "TextIOBase");
 	st->plain_files = Py_BuildValue("(N)", PyObject_GetAttrString(io, "FileIO"));
+	st->BytesIO = PyObject_GetAttrString(io, "BytesIO");
+	st->RawIOBase = PyObject_GetAttrString(io, "RawIOBase");
 	st->buffered_files = Py_BuildValue(
 		"(NNN)", PyObject_GetAttrString(io, "BufferedReader"),
 		PyObject_GetAttrString(io, "BufferedWriter"),
 		PyObject_GetAttrString(io, "BufferedRandom"));
 	Py_DECREF(io);
 	if (st->TextIOBase == NULL || st->plain_files == NULL ||
+	    st->BytesIO == NULL || st->RawIOBase == NULL ||
 	    st->buffered_files == NULL)
 		return -1;
 #define INTERN(field, text)                                                  \

@@ -83,6 +83,8 @@ typedef struct {
 	PyObject *FilterSyntaxError;	/* ... because it did not parse */
 	PyObject *TextIOBase;		/* io.TextIOBase, to reject text files */
 	PyObject *plain_files;		/* (io.FileIO,): descriptors we may use */
+	PyObject *BytesIO;		/* io.BytesIO: read at once, in memory */
+	PyObject *RawIOBase;		/* io.RawIOBase: read(n) gives <= n */
 	PyObject *buffered_files;	/* io.Buffered{Reader,Writer,Random} */
 	PyObject *SimpleCData;		/* ctypes._SimpleCData, once needed */
 	/* Interned attribute names: a fresh string per call would also fill

@@ -69,6 +69,9 @@ typedef struct {
 	ext_state *st;
 	pcap_t *p;		/* NULL once closed */
 	PyObject *keep;		/* bytes behind an fmemopen() stream */
+	PyObject *src;		/* the file object behind a cookie stream */
+	int src_read1;		/* it has read1() (io.BufferedIOBase) */
+	ext_saved_exc src_exc;	/* what its read() raised, to raise it */
 	PyObject *filter;	/* the Filter set with set_filter(), or NULL */
 	PyObject *weakreflist;
 	int opened;		/* __init__ succeeded once */
@@ -258,6 +261,11 @@ reader_raise_pending(ext_reader *r)
 	int code = r->pend_code;
 
 	r->pend_code = 0;
+	/* What the file object's read() raised, as it raised it. */
+	if (ext_exc_restore(&r->src_exc)) {
+		r->pend_nomem = 0;
+		return NULL;
+	}
 	/* A read cut short by a signal: Ctrl-C must come out as
 	   KeyboardInterrupt, not as the I/O error it caused (the handler may
 	   already have run, in reader_interrupted). */
@@ -380,6 +388,8 @@ reader_close_handle(ext_reader *r)
 		r->p = NULL;
 	}
 	Py_CLEAR(r->keep);
+	Py_CLEAR(r->src);
+	ext_exc_clear(&r->src_exc);
 	Py_CLEAR(r->filter);
 	stage_free(r);
 	r->direct = 0;
@@ -509,14 +519,117 @@ open_fd(ext_reader *r, int fd)
 	return open_stream(r, fp, 1);
 }
 
-/* A file object without a descriptor: read what is left of it, keep the
-   bytes alive and let the core read them through fmemopen(). */
+/* The stream over a file object: its read1() (or read()) with the GIL,
+   which the reading thread may or may not hold here. */
+static ssize_t
+object_cookie_read(void *cookie, char *buf, size_t size)
+{
+	ext_reader *r = cookie;
+	PyGILState_STATE g = PyGILState_Ensure();
+	PyObject *res;
+	Py_buffer view;
+	ssize_t n = -1;
+
+	if (r->src == NULL || r->src_exc.type != NULL)
+		goto out;
+	if (size > PY_SSIZE_T_MAX)
+		size = PY_SSIZE_T_MAX;
+	res = PyObject_CallMethod(r->src, r->src_read1 ? "read1" : "read", "n",
+				  (Py_ssize_t)size);
+	if (res == NULL)
+		goto fail;
+	if (res == Py_None) {
+		Py_DECREF(res);
+		PyErr_SetString(PyExc_OSError,
+				"the file object's read() returned None (a "
+				"non-blocking stream with no data): a Reader "
+				"needs a blocking one");
+		goto fail;
+	}
+	if (PyUnicode_Check(res) ||
+	    PyObject_GetBuffer(res, &view, PyBUF_SIMPLE) < 0) {
+		Py_DECREF(res);
+		if (!PyErr_Occurred())
+			PyErr_SetString(PyExc_TypeError,
+					"the file object's read() returned str; "
+					"a binary file object is required");
+		goto fail;
+	}
+	if ((size_t)view.len > size) {
+		PyErr_Format(PyExc_OSError,
+			     "the file object's read() returned %zd bytes, "
+			     "more than the %zu asked for", view.len, size);
+		PyBuffer_Release(&view);
+		Py_DECREF(res);
+		goto fail;
+	}
+	memcpy(buf, view.buf, (size_t)view.len);
+	n = view.len;
+	PyBuffer_Release(&view);
+	Py_DECREF(res);
+	goto out;
+fail:
+	ext_exc_save(&r->src_exc);
+out:
+	PyGILState_Release(g);
+	if (n < 0)
+		errno = EIO;
+	return n;
+}
+
+static int
+object_cookie_close(void *cookie)
+{
+	(void)cookie;		/* the caller's object stays open: it is theirs */
+	return 0;
+}
+
+/* A file object without a usable descriptor.  An io.BytesIO is in memory
+   already, and an object with only read() promises no more than read()
+   gives: their bytes are read at once and the core reads them through
+   fmemopen().  io's buffered and raw files (a gzip/bz2/lzma file, a
+   buffered pipe, a socket's file, ...) may be large or may block between
+   packets: they are read as streams, only the bytes needed, through
+   read1() or read(n). */
 static pcap_t *
 open_object(ext_reader *r, PyObject *obj)
 {
-	PyObject *content = PyObject_CallMethodNoArgs(obj, r->st->s_read), *b;
+	static cookie_io_functions_t io = {object_cookie_read, NULL, NULL,
+					   object_cookie_close};
+	PyObject *content, *b;
+	char errbuf[PCAP_ERRBUF_SIZE];
 	FILE *fp;
+	pcap_t *p;
+	int in_memory = PyObject_IsInstance(obj, r->st->BytesIO);
+	int raw = PyObject_IsInstance(obj, r->st->RawIOBase);
+	int read1 = PyObject_HasAttrString(obj, "read1");
 
+	if (in_memory < 0 || raw < 0)
+		return NULL;
+	/* Streamed: what keeps read(n)'s contract (at most n bytes): io's
+	   buffered files (read1) and raw files.  An object that only has
+	   read() is read once, whole, as before. */
+	if (!in_memory && (read1 || raw)) {
+		r->src = Py_NewRef(obj);
+		r->src_read1 = read1;
+		fp = fopencookie(r, "rb", io);
+		if (fp == NULL) {
+			Py_CLEAR(r->src);
+			PyErr_SetFromErrno(PyExc_OSError);
+			return NULL;
+		}
+		errbuf[0] = '\0';
+		p = sf_open_stream(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+		if (p == NULL) {
+			fclose(fp);
+			Py_CLEAR(r->src);
+			if (!ext_exc_restore(&r->src_exc))
+				ext_raise(r->st->PcapFileError, PCAP_ERROR,
+					  errbuf);
+		}
+		return p;
+	}
+	content = PyObject_CallMethodNoArgs(obj, r->st->s_read);
 	if (content == NULL)
 		return NULL;
 	if (PyBytes_CheckExact(content)) {
@@ -595,7 +708,8 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 	}
 	r->p = p;
 	r->opened = 1;
-	r->prefetch = source_never_blocks(p);
+	/* a stream over a file object may block between packets */
+	r->prefetch = r->src == NULL && source_never_blocks(p);
 	r->direct = r->prefetch && direct_mode_ok(r);
 	(void)sf_set_interrupt_hook(p, reader_interrupted, r);
 	r->linktype = pcap_datalink(p);
@@ -637,6 +751,7 @@ reader_traverse(PyObject *self, visitproc visit, void *arg)
 	Py_VISIT(Py_TYPE(self));
 	Py_VISIT(r->module);
 	Py_VISIT(r->keep);
+	Py_VISIT(r->src);
 	Py_VISIT(r->filter);
 	return 0;
 }

@@ -87,8 +87,23 @@ sf_cleanup(pcap_t *p)
 static const struct pcap_ops sf_pcap_ops = SF_OPS("savefile", sf_pcap_next);
 static const struct pcap_ops sf_ng_ops = SF_OPS("savefile", sf_ng_next);
 
+static pcap_t *open_fp(FILE *fp, u_int precision, int owns_fp, int exact,
+    char *errbuf);
+
 pcap_t *
 sf_open_fp(FILE *fp, u_int precision, int owns_fp, char *errbuf)
+{
+	return open_fp(fp, precision, owns_fp, 0, errbuf);
+}
+
+pcap_t *
+sf_open_stream(FILE *fp, u_int precision, char *errbuf)
+{
+	return open_fp(fp, precision, 1, 1, errbuf);
+}
+
+static pcap_t *
+open_fp(FILE *fp, u_int precision, int owns_fp, int exact, char *errbuf)
 {
 	struct sf_state *st;
 	pcap_t *p;
@@ -105,7 +120,7 @@ sf_open_fp(FILE *fp, u_int precision, int owns_fp, char *errbuf)
 		core_fmt_errno(errbuf, errno, "malloc");
 		return NULL;
 	}
-	sf_buf_init(&st->in, fp, errbuf);
+	sf_buf_init(&st->in, fp, exact, errbuf);
 
 	/* Every format we know is told apart by its first four bytes. */
 	got = sf_buf_fill(&st->in, 4, errbuf);

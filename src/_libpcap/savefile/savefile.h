@@ -20,4 +20,24 @@
 INTERNAL int sf_set_block_hooks(pcap_t *p, void (*leave)(void *),
     void (*enter)(void *), void *arg);
 
+/*
+ * pcap_fopen_offline_with_tstamp_precision for a stream that may block
+ * between packets although it has no descriptor (an fopencookie stream
+ * over a Python file object): only the bytes needed are ever read, so a
+ * packet is handed over as soon as it has arrived.  fp is closed by
+ * pcap_close; on failure it is left to the caller, as libpcap leaves it.
+ */
+INTERNAL pcap_t *sf_open_stream(FILE *fp, u_int precision, char *errbuf);
+
+/*
+ * A function the reader calls, with arg, when a read from its FILE was
+ * interrupted by a signal (EINTR): 0 reads on (the interrupted bytes are
+ * not lost), anything else ends the read with libpcap's "error reading
+ * dump file: Interrupted system call" (what happens with no hook).  The
+ * Python extension runs the interpreter's signal handlers there (PEP 475).
+ * Returns 0, or PCAP_ERROR when p is not a savefile opened for reading.
+ */
+INTERNAL int sf_set_interrupt_hook(pcap_t *p, int (*interrupted)(void *),
+    void *arg);
+
 #endif /* PCAP_SAVEFILE_SAVEFILE_H */

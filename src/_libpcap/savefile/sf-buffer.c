@@ -16,6 +16,7 @@
  * mapping turns a file truncated by another process into SIGBUS.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -26,7 +27,7 @@
 #define SF_MIN_CAP	(64 * 1024)	/* first allocation in exact mode */
 
 int
-sf_buf_init(struct sf_buf *b, FILE *fp, char *errbuf)
+sf_buf_init(struct sf_buf *b, FILE *fp, int exact, char *errbuf)
 {
 	struct stat sb;
 	int fd = fileno(fp);
@@ -34,8 +35,9 @@ sf_buf_init(struct sf_buf *b, FILE *fp, char *errbuf)
 	(void)errbuf;
 	memset(b, 0, sizeof *b);
 	b->fp = fp;
-	/* No descriptor: fmemopen/fopencookie memory streams, never blocking. */
-	if (fd < 0 || (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)))
+	/* No descriptor: a memory stream, never blocking (unless the caller
+	   says it is a stream that may: exact). */
+	if (!exact && (fd < 0 || (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))))
 		b->chunk = SF_CHUNK;
 	return 0;
 }
@@ -73,25 +75,64 @@ grow(struct sf_buf *b, size_t n, char *errbuf)
 	return 0;
 }
 
-/* One fread into [end, end + want); -1 on a read error. */
-static ssize_t
-read_more(struct sf_buf *b, size_t want, char *errbuf)
+/* Wait until fd has bytes (or an end) for a descriptor in non-blocking
+   mode; errno as poll(2) leaves it. */
+static int
+wait_readable(struct sf_buf *b)
 {
-	size_t got;
-	int err;
+	struct pollfd pfd;
+	int rc, err;
 
+	pfd.fd = fileno(b->fp);
+	pfd.events = POLLIN;
 	if (b->leave != NULL)
 		b->leave(b->hook_arg);
-	got = fread(b->base + b->end, 1, want, b->fp);
+	rc = poll(&pfd, 1, -1);
 	err = errno;
 	if (b->enter != NULL)
 		b->enter(b->hook_arg);
-	b->end += got;
-	if (got < want && ferror(b->fp)) {
+	errno = err;
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * fread into [end, end + want) until want bytes or the end of the file;
+ * -1 on a read error.  Bytes read before an error are kept, and the
+ * stream's error flag is cleared, so that a later call carries on where
+ * this one stopped.  A descriptor in non-blocking mode (EAGAIN) is waited
+ * for; a read interrupted by a signal (EINTR) asks the interrupt hook,
+ * which may go on (after the caller's signal handlers ran: PEP 475) or
+ * stop it; without a hook it stops, as libpcap does.
+ */
+static ssize_t
+read_more(struct sf_buf *b, size_t want, char *errbuf)
+{
+	size_t got, total = 0;
+	int err;
+
+	for (;;) {
+		if (b->leave != NULL)
+			b->leave(b->hook_arg);
+		got = fread(b->base + b->end, 1, want - total, b->fp);
+		err = errno;
+		if (b->enter != NULL)
+			b->enter(b->hook_arg);
+		b->end += got;
+		total += got;
+		if (total == want || !ferror(b->fp))
+			return (ssize_t)total;	/* done, or end of file */
+		clearerr(b->fp);
+		if (err == EAGAIN || err == EWOULDBLOCK) {
+			if (wait_readable(b) == 0)
+				continue;
+			err = errno;
+		}
+		if (err == EINTR && b->interrupted != NULL &&
+		    b->interrupted(b->intr_arg) == 0)
+			continue;
 		core_fmt_errno(errbuf, err, "error reading dump file");
 		return -1;
 	}
-	return (ssize_t)got;
 }
 
 ssize_t
@@ -172,5 +213,19 @@ sf_set_block_hooks(pcap_t *p, void (*leave)(void *), void (*enter)(void *),
 	st->in.leave = leave;
 	st->in.enter = enter;
 	st->in.hook_arg = arg;
+	return 0;
+}
+
+int
+sf_set_interrupt_hook(pcap_t *p, int (*interrupted)(void *), void *arg)
+{
+	struct sf_state *st = p->priv;
+
+	if (p->rfile == NULL || st == NULL ||
+	    (p->ops->next_packet != sf_pcap_next &&
+	    p->ops->next_packet != sf_ng_next))
+		return PCAP_ERROR;
+	st->in.interrupted = interrupted;
+	st->in.intr_arg = arg;
 	return 0;
 }

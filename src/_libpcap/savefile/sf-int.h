@@ -34,9 +34,13 @@ struct sf_buf {
 	void (*leave)(void *);	/* around each fread (sf_set_block_hooks) */
 	void (*enter)(void *);
 	void *hook_arg;
+	int (*interrupted)(void *);	/* sf_set_interrupt_hook */
+	void *intr_arg;
 };
 
-INTERNAL int sf_buf_init(struct sf_buf *b, FILE *fp, char *errbuf);
+/* exact: read only the bytes asked for, even without a descriptor (a
+   stream that may block, see sf_open_stream). */
+INTERNAL int sf_buf_init(struct sf_buf *b, FILE *fp, int exact, char *errbuf);
 INTERNAL void sf_buf_free(struct sf_buf *b);
 /*
  * Make at least n bytes available, contiguous, at base + pos.  Returns the
