@@ -249,3 +249,37 @@ def test_object_read_errors_come_out_as_raised() -> None:
     with Reader(Failing(_capture(2)[:150])) as r:
         with pytest.raises(ConnectionResetError, match="peer went away"):
             list(r)
+
+
+def test_close_from_another_thread_ends_a_blocked_read() -> None:
+    """Reader.close() while another thread waits for a pipe (in the middle
+    of a record): the wait ends at once, the reading thread sees the end,
+    and the Reader is closed (it used to raise "in use")."""
+    data = _capture(3)
+    rfd, wfd = os.pipe()
+    os.write(wfd, data[:24 + 16 + 100 + 10])       # a packet, then part of one
+    r = Reader(os.fdopen(rfd, "rb", buffering=0))
+    got: list = []
+    errors: list = []
+
+    def read() -> None:
+        try:
+            for p in r:
+                got.append(bytes(p.data)[0])
+        except Exception as exc:                   # reported below
+            errors.append(exc)
+    t = threading.Thread(target=read)
+    t.start()
+    try:
+        import time
+        time.sleep(0.3)
+        assert t.is_alive()                        # blocked in the second record
+        r.close()
+        t.join(5)
+        assert not t.is_alive()
+        assert got == [0] and not errors
+        assert r.closed
+        with pytest.raises(ValueError):
+            next(r)
+    finally:
+        os.close(wfd)

@@ -35,6 +35,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,6 +74,9 @@ typedef struct {
 	PyObject *src;		/* the file object behind a cookie stream */
 	int src_read1;		/* it has read1() (io.BufferedIOBase) */
 	ext_saved_exc src_exc;	/* what its read() raised, to raise it */
+	int wakefd;		/* eventfd: close() from another thread ends a
+				   blocked read (pipes), -1 if none */
+	int closing;		/* close() is waiting for the reading thread */
 	PyObject *filter;	/* the Filter set with set_filter(), or NULL */
 	PyObject *weakreflist;
 	int opened;		/* __init__ succeeded once */
@@ -247,6 +252,12 @@ reader_refill(ext_reader *r, size_t limit)
 		Py_END_ALLOW_THREADS
 	}
 	r->busy = 0;
+	if (r->closing) {
+		/* close() from another thread ended the read: the end */
+		r->nrec = r->pos = 0;
+		r->pend_code = 0;
+		return 0;
+	}
 	if (r->nrec > 0)
 		return 1;
 	if (r->pend_code)
@@ -284,7 +295,7 @@ reader_raise_pending(ext_reader *r)
 static int
 reader_check(ext_reader *r)
 {
-	if (r->p == NULL) {
+	if (r->p == NULL || r->closing) {
 		ext_raise_closed("Reader");
 		return -1;
 	}
@@ -390,6 +401,11 @@ reader_close_handle(ext_reader *r)
 	Py_CLEAR(r->keep);
 	Py_CLEAR(r->src);
 	ext_exc_clear(&r->src_exc);
+	if (r->wakefd >= 0) {
+		close(r->wakefd);
+		r->wakefd = -1;
+	}
+	r->closing = 0;
 	Py_CLEAR(r->filter);
 	stage_free(r);
 	r->direct = 0;
@@ -507,6 +523,8 @@ static pcap_t *
 open_fd(ext_reader *r, int fd)
 {
 	FILE *fp = fdopen(fd, "rb");
+	struct stat sb;
+	pcap_t *p;
 
 	if (fp == NULL) {
 		int err = errno;
@@ -516,7 +534,20 @@ open_fd(ext_reader *r, int fd)
 		PyErr_SetFromErrno(PyExc_OSError);
 		return NULL;
 	}
-	return open_stream(r, fp, 1);
+	if (fstat(fd, &sb) < 0 || S_ISREG(sb.st_mode) || S_ISBLK(sb.st_mode))
+		return open_stream(r, fp, 1);
+	/* A pipe, socket or terminal: read unbuffered, so that the core may
+	   wait for it together with an eventfd that close() writes. */
+	setvbuf(fp, NULL, _IONBF, 0);
+	p = open_stream(r, fp, 1);
+	if (p != NULL) {
+		r->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (r->wakefd >= 0 && sf_set_wakeup(p, r->wakefd) < 0) {
+			close(r->wakefd);
+			r->wakefd = -1;
+		}
+	}
+	return p;
 }
 
 /* The stream over a file object: its read1() (or read()) with the GIL,
@@ -740,6 +771,7 @@ reader_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 		return NULL;
 	r->module = Py_NewRef(module);
 	r->st = PyModule_GetState(module);
+	r->wakefd = -1;
 	return (PyObject *)r;
 }
 
@@ -1178,6 +1210,22 @@ reader_close(PyObject *self, PyObject *unused)
 	ext_reader *r = (ext_reader *)self;
 
 	(void)unused;
+	if (r->busy && r->wakefd >= 0 && !r->direct) {
+		/* Another thread waits for the stream: wake it, wait for it
+		   to leave the core (without the GIL, which it needs). */
+		static const struct timespec pause = {0, 100000};
+		uint64_t one = 1;
+
+		r->closing = 1;
+		if (write(r->wakefd, &one, sizeof one) < 0) {
+			/* the eventfd is full: it is readable anyway */
+		}
+		while (r->busy) {
+			Py_BEGIN_ALLOW_THREADS
+			nanosleep(&pause, NULL);
+			Py_END_ALLOW_THREADS
+		}
+	}
 	if (r->busy)
 		return ext_raise_busy("Reader");
 	reader_close_handle(r);

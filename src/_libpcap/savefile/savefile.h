@@ -40,4 +40,14 @@ INTERNAL pcap_t *sf_open_stream(FILE *fp, u_int precision, char *errbuf);
 INTERNAL int sf_set_interrupt_hook(pcap_t *p, int (*interrupted)(void *),
     void *arg);
 
+/*
+ * A descriptor that, once readable (an eventfd written by another thread),
+ * ends a blocked read from p's stream with "error reading dump file:
+ * Operation canceled".  Only for a stream read exactly (a pipe, a socket)
+ * whose FILE is unbuffered (setvbuf _IONBF before any read): its
+ * descriptor is then read directly, after poll(2) on both.  -1 removes it.
+ * Returns 0, or PCAP_ERROR when p is not a savefile opened for reading.
+ */
+INTERNAL int sf_set_wakeup(pcap_t *p, int wakefd);
+
 #endif /* PCAP_SAVEFILE_SAVEFILE_H */

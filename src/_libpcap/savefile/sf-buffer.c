@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "savefile.h"
 #include "sf-int.h"
@@ -35,6 +36,7 @@ sf_buf_init(struct sf_buf *b, FILE *fp, int exact, char *errbuf)
 	(void)errbuf;
 	memset(b, 0, sizeof *b);
 	b->fp = fp;
+	b->wakefd = -1;
 	/* No descriptor: a memory stream, never blocking (unless the caller
 	   says it is a stream that may: exact). */
 	if (!exact && (fd < 0 || (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))))
@@ -104,12 +106,16 @@ wait_readable(struct sf_buf *b)
  * which may go on (after the caller's signal handlers ran: PEP 475) or
  * stop it; without a hook it stops, as libpcap does.
  */
+static ssize_t read_woken(struct sf_buf *b, size_t want, char *errbuf);
+
 static ssize_t
 read_more(struct sf_buf *b, size_t want, char *errbuf)
 {
 	size_t got, total = 0;
 	int err;
 
+	if (b->wakefd >= 0 && b->chunk == 0 && fileno(b->fp) >= 0)
+		return read_woken(b, want, errbuf);
 	for (;;) {
 		if (b->leave != NULL)
 			b->leave(b->hook_arg);
@@ -133,6 +139,60 @@ read_more(struct sf_buf *b, size_t want, char *errbuf)
 		core_fmt_errno(errbuf, err, "error reading dump file");
 		return -1;
 	}
+}
+
+/*
+ * read_more for an unbuffered stream with a wake-up descriptor (pipes read
+ * by the Python extension): read(2) only once poll(2) says there is
+ * something, so that a write to wakefd (Reader.close() from another
+ * thread) ends the wait, with ECANCELED, even in the middle of a record.
+ */
+static ssize_t
+read_woken(struct sf_buf *b, size_t want, char *errbuf)
+{
+	struct pollfd pfd[2];
+	size_t total = 0;
+	int err = 0;
+
+	pfd[0].fd = fileno(b->fp);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = b->wakefd;
+	pfd[1].events = POLLIN;
+	while (total < want) {
+		ssize_t n;
+		int rc;
+
+		if (b->leave != NULL)
+			b->leave(b->hook_arg);
+		rc = poll(pfd, 2, -1);
+		n = -1;
+		if (rc > 0 && pfd[1].revents == 0)
+			n = read(pfd[0].fd, b->base + b->end, want - total);
+		err = errno;
+		if (b->enter != NULL)
+			b->enter(b->hook_arg);
+		if (rc > 0 && pfd[1].revents != 0) {
+			err = ECANCELED;
+			break;
+		}
+		if (n > 0) {
+			b->end += (size_t)n;
+			total += (size_t)n;
+			continue;
+		}
+		if (rc > 0 && n == 0)
+			return (ssize_t)total;		/* end of file */
+		if (err == EAGAIN || err == EWOULDBLOCK)
+			continue;
+		if (err == EINTR && b->interrupted != NULL &&
+		    b->interrupted(b->intr_arg) == 0)
+			continue;
+		break;
+	}
+	if (total == want)
+		return (ssize_t)total;
+	core_fmt_errno(errbuf, err, "error reading dump file");
+	return -1;
 }
 
 ssize_t
@@ -227,5 +287,18 @@ sf_set_interrupt_hook(pcap_t *p, int (*interrupted)(void *), void *arg)
 		return PCAP_ERROR;
 	st->in.interrupted = interrupted;
 	st->in.intr_arg = arg;
+	return 0;
+}
+
+int
+sf_set_wakeup(pcap_t *p, int wakefd)
+{
+	struct sf_state *st = p->priv;
+
+	if (p->rfile == NULL || st == NULL ||
+	    (p->ops->next_packet != sf_pcap_next &&
+	    p->ops->next_packet != sf_ng_next))
+		return PCAP_ERROR;
+	st->in.wakefd = wakefd;
 	return 0;
 }

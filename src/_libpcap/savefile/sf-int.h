@@ -36,6 +36,7 @@ struct sf_buf {
 	void *hook_arg;
 	int (*interrupted)(void *);	/* sf_set_interrupt_hook */
 	void *intr_arg;
+	int wakefd;		/* sf_set_wakeup, -1 if none */
 };
 
 /* exact: read only the bytes asked for, even without a descriptor (a
