@@ -283,3 +283,38 @@ def test_close_from_another_thread_ends_a_blocked_read() -> None:
             next(r)
     finally:
         os.close(wfd)
+
+
+# ---- the Writer never writes what cannot be read back ------------------------
+
+def test_writer_cuts_packets_to_snaplen_and_keeps_the_file_readable(tmp_path) -> None:
+    """One 300,000-byte packet made every later record unreadable (past
+    libpcap's 262,144-byte maximum), and packets between snaplen and that
+    were cut on reading only.  The Writer now stores what a capture with
+    its snapshot length would: caplen <= snaplen, wire length kept."""
+    path = tmp_path / "big.pcap"
+    with libpcap.Writer(str(path), snaplen=1_000_000) as w:
+        assert w.snaplen == 262144                  # lowered to what readers take
+        w.write(libpcap.Packet(b"A" * 300_000))
+        w.write(libpcap.Packet(b"B" * 60))
+    with Reader(str(path)) as r:
+        assert r.snaplen == 262144
+        assert [(p.caplen, p.wirelen, bytes(p.data)[:1]) for p in r] == [
+            (262144, 300000, b"A"), (60, 60, b"B")]
+    with libpcap.Writer(str(path), snaplen=100) as w:
+        w.write_bytes(b"C" * 150, 0)
+        w.write_bytes(b"D" * 50, 0, 70)
+        w.write(libpcap.Packet(b"E" * 120, wirelen=400))
+    with Reader(str(path)) as r:
+        assert [(p.caplen, p.wirelen) for p in r] == [(100, 150), (50, 70), (100, 400)]
+    # and libpcap reads it whole too (the compatibility layer's pcap_next_ex)
+    import ctypes as ct
+    err = ct.create_string_buffer(libpcap.PCAP_ERRBUF_SIZE)
+    pd = libpcap.open_offline(str(path).encode(), err)
+    hdr = ct.POINTER(libpcap.pkthdr)()
+    data = ct.POINTER(ct.c_ubyte)()
+    n = 0
+    while libpcap.next_ex(pd, ct.byref(hdr), ct.byref(data)) == 1:
+        n += 1
+    libpcap.close(pd)
+    assert n == 3

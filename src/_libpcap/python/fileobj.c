@@ -82,7 +82,7 @@ plain_file(ext_state *st, PyObject *obj)
 	r = PyObject_IsInstance(obj, st->buffered_files);
 	if (r <= 0)
 		return r;
-	raw = PyObject_GetAttrString(obj, "raw");
+	raw = PyObject_GetAttr(obj, st->s_raw);
 	if (raw == NULL) {
 		PyErr_Clear();
 		return 0;

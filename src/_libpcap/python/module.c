@@ -122,6 +122,8 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->s_flush);
 	Py_VISIT(st->s_cast);
 	Py_VISIT(st->s_q);
+	Py_VISIT(st->s_read1);
+	Py_VISIT(st->s_raw);
 	Py_VISIT(st->s_code);
 	Py_VISIT(st->s_jt);
 	Py_VISIT(st->s_jf);
@@ -164,6 +166,8 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->s_flush);
 	Py_CLEAR(st->s_cast);
 	Py_CLEAR(st->s_q);
+	Py_CLEAR(st->s_read1);
+	Py_CLEAR(st->s_raw);
 	Py_CLEAR(st->s_code);
 	Py_CLEAR(st->s_jt);
 	Py_CLEAR(st->s_jf);
@@ -212,6 +216,8 @@ module_exec(PyObject *m)
 	INTERN(s_flush, "flush");
 	INTERN(s_cast, "cast");
 	INTERN(s_q, "q");
+	INTERN(s_read1, "read1");
+	INTERN(s_raw, "raw");
 	INTERN(s_code, "code");
 	INTERN(s_jt, "jt");
 	INTERN(s_jf, "jf");

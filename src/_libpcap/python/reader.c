@@ -565,8 +565,16 @@ object_cookie_read(void *cookie, char *buf, size_t size)
 		goto out;
 	if (size > PY_SSIZE_T_MAX)
 		size = PY_SSIZE_T_MAX;
-	res = PyObject_CallMethod(r->src, r->src_read1 ? "read1" : "read", "n",
-				  (Py_ssize_t)size);
+	{
+		PyObject *n_obj = PyLong_FromSize_t(size);
+
+		if (n_obj == NULL)
+			goto fail;
+		res = PyObject_CallMethodOneArg(
+			r->src, r->src_read1 ? r->st->s_read1 : r->st->s_read,
+			n_obj);
+		Py_DECREF(n_obj);
+	}
 	if (res == NULL)
 		goto fail;
 	if (res == Py_None) {
@@ -633,7 +641,7 @@ open_object(ext_reader *r, PyObject *obj)
 	pcap_t *p;
 	int in_memory = PyObject_IsInstance(obj, r->st->BytesIO);
 	int raw = PyObject_IsInstance(obj, r->st->RawIOBase);
-	int read1 = PyObject_HasAttrString(obj, "read1");
+	int read1 = PyObject_HasAttr(obj, r->st->s_read1);
 
 	if (in_memory < 0 || raw < 0)
 		return NULL;

@@ -20,6 +20,7 @@
  * libpcap's pcap_dump_fopen closes it on some failures and not on others.
  */
 #include "native.h"
+#include "pcap-int.h"
 
 #include <errno.h>
 #include <string.h>
@@ -406,6 +407,9 @@ writer_init(PyObject *self, PyObject *args, PyObject *kwds)
 				"Writer.__init__() may be called only once");
 		return -1;
 	}
+	/* What readers accept: no more than the link type's maximum. */
+	if (snaplen <= 0 || (u_int)snaplen > dl_max_snaplen_for_dlt(linktype))
+		snaplen = (int)dl_max_snaplen_for_dlt(linktype);
 	w->dead = pcap_open_dead_with_tstamp_precision(
 		linktype, snaplen,
 		nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
@@ -548,12 +552,30 @@ writer_dealloc(PyObject *self)
 
 /* ---- writing ------------------------------------------------------------ */
 
+/*
+ * One record.  A packet longer than the snapshot length is cut to it, its
+ * wire length kept, as a capture with that snapshot length would have
+ * stored it: a longer record would be cut on reading, or (past the link
+ * type's maximum, 262,144 bytes for most) make the file unreadable from
+ * there on, for us and for libpcap.
+ */
 static PyObject *
 writer_dump(ext_writer *w, int64_t sec, uint32_t nsec,
-	    const unsigned char *data, uint32_t caplen, uint32_t wirelen)
+	    const unsigned char *data, size_t len, uint32_t wirelen)
 {
 	struct pcap_pkthdr h;
 	int err = 0;
+	uint32_t caplen;
+
+	if (len > (size_t)w->snaplen) {
+		uint32_t orig = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+
+		caplen = (uint32_t)w->snaplen;
+		if (wirelen < orig)
+			wirelen = orig;
+	} else {
+		caplen = (uint32_t)len;
+	}
 
 	if (sec < 0 || sec > (int64_t)UINT32_MAX) {
 		PyErr_SetString(PyExc_OverflowError,
@@ -684,7 +706,7 @@ writer_write_bytes(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
 			return NULL;
 		}
 	}
-	res = writer_dump(w, sec, nsec, view.buf, (uint32_t)view.len,
+	res = writer_dump(w, sec, nsec, view.buf, (size_t)view.len,
 			  (uint32_t)wirelen);
 	PyBuffer_Release(&view);
 	return res;
@@ -898,8 +920,11 @@ static PyType_Slot writer_slots[] = {
 	 "closed by close()); \"-\" is standard output, left open.\n"
 	 "nanosecond=True writes a nanosecond-resolution\n"
 	 "file.  append=True adds to an existing file with libpcap's checks\n"
-	 "(a path, or a file object with a descriptor).  A context manager;\n"
-	 "a closed Writer raises ValueError."},
+	 "(a path, or a file object with a descriptor).  A packet longer\n"
+	 "than snaplen is cut to it, its wire length kept, as a capture\n"
+	 "would store it; a snaplen above what readers accept for the link\n"
+	 "type (262144 for most; 0 or less: that) is lowered to it.  A\n"
+	 "context manager; a closed Writer raises ValueError."},
 	{0, NULL}
 };
 
