@@ -333,6 +333,12 @@ from_sysfs(pcap_if_t **list, char *errbuf)
 int
 pcap_findalldevs(pcap_if_t **alldevsp, char *errbuf)
 {
+	errbuf = core_errbuf(errbuf);
+	if (alldevsp == NULL) {
+		core_fmt(errbuf, "pcap_findalldevs: a NULL pointer was passed "
+		    "for the list");
+		return PCAP_ERROR;	/* libpcap would crash */
+	}
 	pcap_if_t *list = NULL;
 
 	if (from_getifaddrs(&list, errbuf) != 0 ||
@@ -376,6 +382,7 @@ pcap_freealldevs(pcap_if_t *alldevs)
 char *
 pcap_lookupdev(char *errbuf)
 {
+	errbuf = core_errbuf(errbuf);
 	static char device[IF_NAMESIZE + 1];
 	pcap_if_t *all;
 	char *ret = NULL;
@@ -400,6 +407,13 @@ pcap_lookupnet(const char *device, bpf_u_int32 *netp, bpf_u_int32 *maskp,
 	struct ifreq ifr;
 	struct sockaddr_in *sin4 = (struct sockaddr_in *)&ifr.ifr_addr;
 	int fd;
+
+	errbuf = core_errbuf(errbuf);
+	if (netp == NULL || maskp == NULL) {
+		core_fmt(errbuf, "pcap_lookupnet: a NULL pointer was passed for "
+		    "the network or the mask");
+		return PCAP_ERROR;	/* libpcap would crash */
+	}
 
 	/* "any" listens everywhere: network and mask 0.0.0.0. */
 	if (device == NULL || strcmp(device, "any") == 0) {

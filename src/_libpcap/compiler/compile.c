@@ -141,6 +141,7 @@ int
 pcap_compile(pcap_t *p, struct bpf_program *program, const char *buf,
     int optimize, bpf_u_int32 mask)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	/* libpcap: any nonzero value is its optimizer (level 2 is ours, and
 	   only through cc_compile_handle). */
 	return cc_compile_handle(p, program, buf, optimize != 0, mask, NULL);

@@ -23,7 +23,10 @@ core_check_not_activated(pcap_t *p)
 pcap_t *
 pcap_create(const char *device, char *errbuf)
 {
-	pcap_t *p = core_alloc(errbuf);
+	pcap_t *p;
+
+	errbuf = core_errbuf(errbuf);
+	p = core_alloc(errbuf);
 
 	if (p == NULL)
 		return NULL;
@@ -46,6 +49,7 @@ pcap_create(const char *device, char *errbuf)
 int
 pcap_set_snaplen(pcap_t *p, int snaplen)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int rc = core_check_not_activated(p);
 
 	if (rc != 0)
@@ -57,6 +61,7 @@ pcap_set_snaplen(pcap_t *p, int snaplen)
 int
 pcap_set_promisc(pcap_t *p, int promisc)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int rc = core_check_not_activated(p);
 
 	if (rc != 0)
@@ -68,6 +73,7 @@ pcap_set_promisc(pcap_t *p, int promisc)
 int
 pcap_set_rfmon(pcap_t *p, int rfmon)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int rc = core_check_not_activated(p);
 
 	if (rc != 0)
@@ -79,6 +85,7 @@ pcap_set_rfmon(pcap_t *p, int rfmon)
 int
 pcap_can_set_rfmon(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	if (p->ops == NULL || p->ops->can_set_rfmon == NULL)
 		return 0;
 	return p->ops->can_set_rfmon(p);
@@ -87,6 +94,7 @@ pcap_can_set_rfmon(pcap_t *p)
 int
 pcap_set_timeout(pcap_t *p, int timeout_ms)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int rc = core_check_not_activated(p);
 
 	if (rc != 0)
@@ -98,6 +106,7 @@ pcap_set_timeout(pcap_t *p, int timeout_ms)
 int
 pcap_set_tstamp_type(pcap_t *p, int tstamp_type)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int i, rc = core_check_not_activated(p);
 
 	if (rc != 0)
@@ -124,6 +133,7 @@ pcap_set_tstamp_type(pcap_t *p, int tstamp_type)
 int
 pcap_set_immediate_mode(pcap_t *p, int immediate)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int rc = core_check_not_activated(p);
 
 	if (rc != 0)
@@ -135,6 +145,7 @@ pcap_set_immediate_mode(pcap_t *p, int immediate)
 int
 pcap_set_buffer_size(pcap_t *p, int buffer_size)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int rc = core_check_not_activated(p);
 
 	if (rc != 0)
@@ -149,6 +160,7 @@ pcap_set_buffer_size(pcap_t *p, int buffer_size)
 int
 pcap_set_tstamp_precision(pcap_t *p, int tstamp_precision)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int rc = core_check_not_activated(p);
 
 	if (rc != 0)
@@ -164,6 +176,7 @@ pcap_set_tstamp_precision(pcap_t *p, int tstamp_precision)
 int
 pcap_set_protocol_linux(pcap_t *p, int protocol)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int rc = core_check_not_activated(p);
 
 	if (rc != 0)
@@ -175,6 +188,7 @@ pcap_set_protocol_linux(pcap_t *p, int protocol)
 int
 pcap_activate(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int status, rc = core_check_not_activated(p);
 
 	if (rc != 0)
@@ -205,6 +219,7 @@ pcap_t *
 pcap_open_live(const char *device, int snaplen, int promisc, int to_ms,
     char *errbuf)
 {
+	errbuf = core_errbuf(errbuf);
 	pcap_t *p;
 	int status;
 	const char *name = device != NULL ? device : "any";

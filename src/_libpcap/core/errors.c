@@ -41,13 +41,26 @@ core_fmt_errno(char *errbuf, int errnum, const char *fmt, ...)
 char *
 pcap_geterr(pcap_t *p)
 {
+	static char not_open[] = CORE_NOT_OPEN_TEXT;
+
+	if (!core_registry_has(p))
+		return not_open;	/* libpcap would crash */
 	return p->errbuf;
 }
 
 void
 pcap_perror(pcap_t *p, const char *prefix)
 {
-	fprintf(stderr, "%s: %s\n", prefix, p->errbuf);
+	fprintf(stderr, "%s: %s\n", prefix != NULL ? prefix : "(null)",
+	    pcap_geterr(p));
+}
+
+char *
+core_errbuf(char *errbuf)
+{
+	static _Thread_local char scratch[PCAP_ERRBUF_SIZE];
+
+	return errbuf != NULL ? errbuf : scratch;
 }
 
 const char *

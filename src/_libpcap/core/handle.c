@@ -73,9 +73,30 @@ pcap_close(pcap_t *p)
 	/* NULL, or a handle closed already: nothing to do. */
 	if (p == NULL || !core_registry_remove(p))
 		return;
+	if (p->reading > 0) {
+		/* From a callback of this handle's own loop: the handle is
+		   closed for everyone now, and freed when the loop returns
+		   (libpcap would free it under the loop's feet). */
+		p->close_pending = 1;
+		p->break_loop = 1;
+		return;
+	}
 	if (p->ops != NULL && p->ops->cleanup != NULL)
 		p->ops->cleanup(p);
 	release(p);
+}
+
+/* After a read that may have run callbacks: a close they asked for is
+   done now.  1 if p is gone. */
+static int
+finish_pending_close(pcap_t *p)
+{
+	if (!p->close_pending || p->reading > 0)
+		return 0;
+	if (p->ops != NULL && p->ops->cleanup != NULL)
+		p->ops->cleanup(p);
+	release(p);
+	return 1;
 }
 
 void
@@ -163,20 +184,29 @@ core_read_records(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 static int
 do_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 {
+	int n;
+
 	if (!p->activated)
 		return read_not_activated(p, cnt, cb, user);
-	return p->ops->read(p, cnt, cb, user);
+	p->reading++;
+	n = p->ops->read(p, cnt, cb, user);
+	p->reading--;
+	if (finish_pending_close(p))
+		return PCAP_ERROR_BREAK;	/* closed by its callback */
+	return n;
 }
 
 int
 pcap_dispatch(pcap_t *p, int cnt, pcap_handler callback, u_char *user)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	return do_read(p, cnt, callback, user);
 }
 
 int
 pcap_loop(pcap_t *p, int cnt, pcap_handler callback, u_char *user)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	for (;;) {
 		int n;
 
@@ -220,6 +250,12 @@ int
 pcap_next_ex(pcap_t *p, struct pcap_pkthdr **pkt_header,
     const u_char **pkt_data)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
+	if (pkt_header == NULL || pkt_data == NULL) {
+		core_fmt(p->errbuf, "pcap_next_ex: a NULL pointer was passed "
+		    "for the header or the data");
+		return PCAP_ERROR;	/* libpcap would crash */
+	}
 	if (!p->activated)
 		return read_not_activated(p, 1, NULL, NULL);
 
@@ -245,7 +281,8 @@ pcap_next_ex(pcap_t *p, struct pcap_pkthdr **pkt_header,
 	}
 
 	struct oneshot s = { p, pkt_header, pkt_data };
-	int n = p->ops->read(p, 1, oneshot_cb, (u_char *)&s);
+	int n = p->ops->read(p, 1, oneshot_cb, (u_char *)&s);	/* no user
+		   callback runs here: nothing can close p meanwhile */
 	if (p->rfile != NULL && n == 0)
 		return PCAP_ERROR_BREAK;
 	return n;
@@ -254,6 +291,7 @@ pcap_next_ex(pcap_t *p, struct pcap_pkthdr **pkt_header,
 const u_char *
 pcap_next(pcap_t *p, struct pcap_pkthdr *h)
 {
+	CORE_REQUIRE(p, NULL);
 	struct pcap_pkthdr *hp;
 	const u_char *data;
 
@@ -266,6 +304,8 @@ pcap_next(pcap_t *p, struct pcap_pkthdr *h)
 void
 pcap_breakloop(pcap_t *p)
 {
+	if (!core_registry_has(p))
+		return;
 	p->break_loop = 1;
 	if (p->ops != NULL && p->ops->breakloop != NULL)
 		p->ops->breakloop(p);

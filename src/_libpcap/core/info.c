@@ -19,6 +19,7 @@
 int
 pcap_datalink(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	REQUIRE_ACTIVATED(p);
 	return p->linktype;
 }
@@ -26,6 +27,7 @@ pcap_datalink(pcap_t *p)
 int
 pcap_datalink_ext(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	REQUIRE_ACTIVATED(p);
 	return p->linktype_ext;
 }
@@ -33,6 +35,7 @@ pcap_datalink_ext(pcap_t *p)
 int
 pcap_snapshot(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	REQUIRE_ACTIVATED(p);
 	return p->snapshot;
 }
@@ -40,6 +43,7 @@ pcap_snapshot(pcap_t *p)
 int
 pcap_is_swapped(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	REQUIRE_ACTIVATED(p);
 	return p->swapped;
 }
@@ -47,6 +51,7 @@ pcap_is_swapped(pcap_t *p)
 int
 pcap_major_version(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	REQUIRE_ACTIVATED(p);
 	return p->version_major;
 }
@@ -54,6 +59,7 @@ pcap_major_version(pcap_t *p)
 int
 pcap_minor_version(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	REQUIRE_ACTIVATED(p);
 	return p->version_minor;
 }
@@ -61,6 +67,7 @@ pcap_minor_version(pcap_t *p)
 int
 pcap_bufsize(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	REQUIRE_ACTIVATED(p);
 	return p->bufsize;
 }
@@ -68,30 +75,35 @@ pcap_bufsize(pcap_t *p)
 FILE *
 pcap_file(pcap_t *p)
 {
+	CORE_REQUIRE(p, NULL);
 	return p->rfile;
 }
 
 int
 pcap_fileno(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	return p->fd;
 }
 
 int
 pcap_get_selectable_fd(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	return p->selectable_fd;
 }
 
 const struct timeval *
 pcap_get_required_select_timeout(pcap_t *p)
 {
+	CORE_REQUIRE(p, NULL);
 	return cap_required_select_timeout(p);
 }
 
 int
 pcap_get_tstamp_precision(pcap_t *p)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	return p->tstamp_precision;
 }
 
@@ -118,6 +130,12 @@ hand_out_list(pcap_t *p, const int *src, int n, int only, int **out)
 int
 pcap_list_datalinks(pcap_t *p, int **dlt_buffer)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
+	if (dlt_buffer == NULL) {
+		core_fmt(p->errbuf, "pcap_list_datalinks: a NULL pointer was "
+		    "passed for the list");
+		return PCAP_ERROR;
+	}
 	if (!p->activated) {
 		core_fmt(p->errbuf, "This handle hasn't been activated yet");
 		return PCAP_ERROR_NOT_ACTIVATED;
@@ -135,6 +153,7 @@ pcap_free_datalinks(int *dlt_list)
 int
 pcap_set_datalink(pcap_t *p, int dlt)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	int i;
 	const char *name;
 
@@ -174,6 +193,12 @@ unsupported:
 int
 pcap_list_tstamp_types(pcap_t *p, int **tstamp_typesp)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
+	if (tstamp_typesp == NULL) {
+		core_fmt(p->errbuf, "pcap_list_tstamp_types: a NULL pointer was "
+		    "passed for the list");
+		return PCAP_ERROR;
+	}
 	return hand_out_list(p, p->tstamp_type_list, p->tstamp_type_count,
 	    PCAP_TSTAMP_HOST, tstamp_typesp);
 }
@@ -187,6 +212,12 @@ pcap_free_tstamp_types(int *tstamp_type_list)
 int
 pcap_stats(pcap_t *p, struct pcap_stat *ps)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
+	if (ps == NULL) {
+		core_fmt(p->errbuf, "pcap_stats: a NULL pointer was passed for "
+		    "the statistics");
+		return PCAP_ERROR;	/* libpcap would crash */
+	}
 	if (!p->activated) {
 		core_fmt(p->errbuf, "This handle hasn't been activated yet");
 		return PCAP_ERROR_NOT_ACTIVATED;
@@ -201,6 +232,7 @@ pcap_stats(pcap_t *p, struct pcap_stat *ps)
 int
 pcap_setfilter(pcap_t *p, struct bpf_program *fp)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	if (!p->activated) {
 		core_fmt(p->errbuf, "This handle hasn't been activated yet");
 		return PCAP_ERROR_NOT_ACTIVATED;
@@ -222,6 +254,8 @@ pcap_offline_filter(const struct bpf_program *fp, const struct pcap_pkthdr *h,
 void
 pcap_freecode(struct bpf_program *program)
 {
+	if (program == NULL)
+		return;		/* libpcap would crash */
 	program->bf_len = 0;
 	free(program->bf_insns);
 	program->bf_insns = NULL;
@@ -230,6 +264,7 @@ pcap_freecode(struct bpf_program *program)
 int
 pcap_setdirection(pcap_t *p, pcap_direction_t d)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	if (!p->activated) {
 		core_fmt(p->errbuf, "This handle hasn't been activated yet");
 		return PCAP_ERROR_NOT_ACTIVATED;
@@ -254,6 +289,12 @@ pcap_getnonblock(pcap_t *p, char *errbuf)
 {
 	int ret;
 
+	if (!core_registry_has(p)) {
+		if (errbuf != NULL)
+			core_fmt(errbuf, "%s", CORE_NOT_OPEN_TEXT);
+		return PCAP_ERROR;
+	}
+
 	if (p->ops->getnonblock == NULL)
 		return p->opt.nonblock;
 	ret = p->ops->getnonblock(p);
@@ -266,6 +307,12 @@ int
 pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf)
 {
 	int ret;
+
+	if (!core_registry_has(p)) {
+		if (errbuf != NULL)
+			core_fmt(errbuf, "%s", CORE_NOT_OPEN_TEXT);
+		return PCAP_ERROR;
+	}
 
 	if (p->ops->setnonblock == NULL) {
 		/* Before activation the wish is only recorded. */
@@ -281,6 +328,7 @@ pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf)
 int
 pcap_inject(pcap_t *p, const void *buf, size_t size)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	if (!p->activated) {
 		core_fmt(p->errbuf, "This handle hasn't been activated yet");
 		return PCAP_ERROR_NOT_ACTIVATED;
@@ -304,6 +352,7 @@ pcap_inject(pcap_t *p, const void *buf, size_t size)
 int
 pcap_sendpacket(pcap_t *p, const u_char *buf, int size)
 {
+	CORE_REQUIRE(p, PCAP_ERROR);
 	if (size <= 0) {
 		core_fmt(p->errbuf, "The number of bytes to be sent must be positive");
 		return PCAP_ERROR;

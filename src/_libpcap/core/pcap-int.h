@@ -73,6 +73,8 @@ struct pcap {
 
 	int activated;
 	volatile int break_loop;	/* set by pcap_breakloop, any thread */
+	int reading;		/* inside ops->read with user callbacks */
+	int close_pending;	/* pcap_close from one of them: free after */
 
 	int snapshot;
 	int linktype;			/* DLT_ value */
@@ -141,6 +143,20 @@ INTERNAL int core_install_userland_filter(pcap_t *p, const struct bpf_program *p
    at close (1 if it was open, 0 if unknown: a second close is a no-op). */
 INTERNAL int core_registry_add(void *obj);
 INTERNAL int core_registry_remove(void *obj);
+/* 1 if obj is an open handle or dumper; 0 for NULL or anything else. */
+INTERNAL int core_registry_has(const void *obj);
+/* What an API function returns for a handle that is NULL or closed (libpcap
+   would crash): its error value, without touching the handle. */
+#define CORE_REQUIRE(obj, ret)						\
+	do {								\
+		if (!core_registry_has(obj))				\
+			return ret;					\
+	} while (0)
+/* errbuf, or (NULL: libpcap would crash writing there) this thread's
+   scratch buffer, whose text nobody reads. */
+INTERNAL char *core_errbuf(char *errbuf);
+/* The text pcap_geterr gives for such a handle. */
+#define CORE_NOT_OPEN_TEXT "not an open pcap_t (NULL, or closed already)"
 
 /* ---- core/errors.c ---------------------------------------------------- */
 /* printf into an errbuf of PCAP_ERRBUF_SIZE, always terminated. */

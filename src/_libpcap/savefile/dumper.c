@@ -76,6 +76,7 @@ setup_dump(pcap_t *p, uint32_t linktype, FILE *f, const char *fname)
 pcap_dumper_t *
 pcap_dump_open(pcap_t *p, const char *fname)
 {
+	CORE_REQUIRE(p, NULL);
 	int linktype;
 	FILE *f;
 
@@ -113,6 +114,7 @@ pcap_dump_open(pcap_t *p, const char *fname)
 pcap_dumper_t *
 pcap_dump_fopen(pcap_t *p, FILE *f)
 {
+	CORE_REQUIRE(p, NULL);
 	int linktype = dl_dlt_to_linktype(p->linktype);
 
 	if (linktype == -1) {
@@ -185,6 +187,7 @@ check_append_header(pcap_t *p, const struct pcap_file_header *ph,
 pcap_dumper_t *
 pcap_dump_open_append(pcap_t *p, const char *fname)
 {
+	CORE_REQUIRE(p, NULL);
 	struct pcap_file_header ph;
 	int linktype;
 	size_t got;
@@ -253,8 +256,12 @@ void
 pcap_dump(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 {
 	pcap_dumper_t *d = (pcap_dumper_t *)user;
-	FILE *f = d->f;
+	FILE *f;
 	uint32_t rec[4];
+
+	if (!core_registry_has(d) || h == NULL || (sp == NULL && h->caplen))
+		return;		/* libpcap would crash */
+	f = d->f;
 
 	/*
 	 * After a failed write the file may already be broken; like
@@ -274,24 +281,28 @@ pcap_dump(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 FILE *
 pcap_dump_file(pcap_dumper_t *d)
 {
+	CORE_REQUIRE(d, NULL);
 	return d->f;
 }
 
 long
 pcap_dump_ftell(pcap_dumper_t *d)
 {
+	CORE_REQUIRE(d, PCAP_ERROR);
 	return ftell(d->f);
 }
 
 int64_t
 pcap_dump_ftell64(pcap_dumper_t *d)
 {
+	CORE_REQUIRE(d, PCAP_ERROR);
 	return (int64_t)ftello(d->f);
 }
 
 int
 pcap_dump_flush(pcap_dumper_t *d)
 {
+	CORE_REQUIRE(d, PCAP_ERROR);
 	return fflush(d->f) == EOF ? -1 : 0;
 }
 

@@ -168,6 +168,7 @@ pcap_t *
 pcap_fopen_offline_with_tstamp_precision(FILE *fp, u_int precision,
     char *errbuf)
 {
+	errbuf = core_errbuf(errbuf);
 	/* Like libpcap, pcap_close closes the stream, stdin excepted. */
 	return sf_open_fp(fp, precision, fp != stdin, errbuf);
 }
@@ -183,6 +184,7 @@ pcap_t *
 pcap_open_offline_with_tstamp_precision(const char *fname, u_int precision,
     char *errbuf)
 {
+	errbuf = core_errbuf(errbuf);
 	FILE *fp;
 	pcap_t *p;
 
