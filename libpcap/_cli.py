@@ -43,6 +43,7 @@ parser stopped (byte offset and token).
 from __future__ import annotations
 
 import argparse
+import errno
 import ctypes
 import os
 import re
@@ -114,9 +115,18 @@ def _packet_count(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if value <= 0:
+    # tcpdump's count is a C int: more is refused as invalid, not a traceback
+    if value <= 0 or value > 2**31 - 1:
         raise argparse.ArgumentTypeError("invalid packet count %s" % text)
     return value
+
+
+class _ClosedStdout:
+    """sys.stdout when descriptor 1 was closed (Python sets it to None):
+    any use says so, as an OSError the tool reports like any other."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise OSError(errno.EBADF, "standard output is closed")
 
 
 def _snaplen(text: str) -> int:
@@ -815,6 +825,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     restore = None
     if hasattr(signal, "SIGPIPE") and threading.current_thread() is threading.main_thread():
         restore = signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    closed_stdout = sys.stdout is None
+    if closed_stdout:
+        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
     try:
         return _main(argv, prog)
     except KeyboardInterrupt:
@@ -834,3 +847,5 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     finally:
         if restore is not None:
             signal.signal(signal.SIGPIPE, restore)
+        if closed_stdout:
+            sys.stdout = None  # type: ignore[assignment]  # nothing to flush at exit

@@ -2,7 +2,8 @@
 
 tests/oracle/dlt_table.c is built twice: against the system libpcap (the
 oracle, in its own process, without our include directory) and against our
-core sources (core/datalink.c, core/tstamp_types.c, core/errors.c).  Both print, for every
+core sources (core/datalink.c, core/tstamp_types.c, core/errors.c,
+core/registry.c).  Both print, for every
 code, the DLT_ name, description and "_or_dlt" text, the DLT_ -> LINKTYPE_
 mapping, the LINKTYPE_ -> DLT_ mapping with the snapshot limit, the time
 stamp types, and name lookups.  Every line must agree, except the entries
@@ -22,7 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "_libpcap"
 ORACLE = ROOT / "tests" / "oracle" / "dlt_table.c"
 OUR_SOURCES = [SRC / "core" / "datalink.c", SRC / "core" / "tstamp_types.c",
-               SRC / "core" / "errors.c"]
+               SRC / "core" / "errors.c", SRC / "core" / "registry.c"]
 CFLAGS = ["-std=c11", "-O1", "-Wall", "-Wextra"]
 
 # ---------------------------------------------------------------------------

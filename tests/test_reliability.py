@@ -381,3 +381,39 @@ def test_compat_misuse_fails_the_libpcap_way(case: str) -> None:
                           env=child_env(), timeout=60)
     assert proc.returncode == 0, (case, proc.returncode, proc.stderr[-2000:])
     assert proc.stdout.strip() == expected, (case, proc.stdout)
+
+
+# ---- smaller ones ------------------------------------------------------------
+
+def test_file_object_opened_the_other_way_fails_at_once(tmp_path) -> None:
+    path = tmp_path / "x.pcap"
+    path.write_bytes(_capture(1))
+    with open(path, "rb") as f:
+        with pytest.raises(io.UnsupportedOperation, match="not open for writing"):
+            libpcap.Writer(f)
+    with open(tmp_path / "y.pcap", "wb") as f:
+        with pytest.raises(io.UnsupportedOperation, match="not open for reading"):
+            Reader(f)
+
+
+def test_bytes_holding_a_capture_get_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="io.BytesIO"):
+        Reader(_capture(1))
+
+
+def test_cli_count_and_closed_stdout() -> None:
+    import subprocess
+    import sys
+    from conftest import child_env
+    big = subprocess.run([sys.executable, "-m", "libpcap", "--sample", "-c",
+                          "99999999999999999999999"], capture_output=True, text=True,
+                         env=child_env(), timeout=60)
+    assert big.returncode == 2 and "invalid packet count" in big.stderr
+    assert "Traceback" not in big.stderr
+    closed = subprocess.run([sys.executable, "-m", "libpcap", "--sample"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=child_env(), timeout=60,
+                            preexec_fn=lambda: os.close(1))
+    assert closed.returncode == 1, closed.stderr
+    assert "standard output is closed" in closed.stderr
+    assert "Traceback" not in closed.stderr and "Exception ignored" not in closed.stderr

@@ -11,6 +11,7 @@
 #include "native.h"
 
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -101,6 +102,15 @@ ext_classify(ext_state *st, PyObject *obj, int writing, ext_src_kind *kind,
 	int ofd, nfd, is_text;
 
 	if (is_pathlike(st, obj)) {
+		if (PyBytes_Check(obj) &&
+		    memchr(PyBytes_AS_STRING(obj), 0,
+			   (size_t)PyBytes_GET_SIZE(obj)) != NULL) {
+			PyErr_SetString(PyExc_ValueError,
+					"bytes are taken as a path, and these "
+					"hold a NUL byte; for a capture in "
+					"memory pass io.BytesIO(data)");
+			return -1;
+		}
 		if (!PyUnicode_FSConverter(obj, path))
 			return -1;
 		*kind = EXT_SRC_PATH;
@@ -111,6 +121,40 @@ ext_classify(ext_state *st, PyObject *obj, int writing, ext_src_kind *kind,
 			     "expected a path or a binary file object with "
 			     "%U(), not %.200s", needed, Py_TYPE(obj)->tp_name);
 		return -1;
+	}
+	{
+		/* A file opened the other way fails now, not at the first
+		   write (or at garbage collection). */
+		PyObject *able = PyObject_GetAttr(
+			obj, writing ? st->s_writable : st->s_readable);
+
+		if (able == NULL) {
+			PyErr_Clear();
+		} else {
+			PyObject *r = PyObject_CallNoArgs(able);
+
+			Py_DECREF(able);
+			if (r == NULL)
+				return -1;
+			if (r == Py_False) {
+				PyObject *io = PyImport_ImportModule("io"), *exc;
+
+				Py_DECREF(r);
+				exc = io ? PyObject_GetAttrString(
+					io, "UnsupportedOperation") : NULL;
+				Py_XDECREF(io);
+				if (exc == NULL)
+					return -1;
+				PyErr_SetString(exc, writing ?
+						"the file object is not open for "
+						"writing" :
+						"the file object is not open for "
+						"reading");
+				Py_DECREF(exc);
+				return -1;
+			}
+			Py_DECREF(r);
+		}
 	}
 	is_text = PyObject_IsInstance(obj, st->TextIOBase);
 	if (is_text < 0)

@@ -124,6 +124,8 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->s_q);
 	Py_VISIT(st->s_read1);
 	Py_VISIT(st->s_raw);
+	Py_VISIT(st->s_readable);
+	Py_VISIT(st->s_writable);
 	Py_VISIT(st->s_code);
 	Py_VISIT(st->s_jt);
 	Py_VISIT(st->s_jf);
@@ -168,6 +170,8 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->s_q);
 	Py_CLEAR(st->s_read1);
 	Py_CLEAR(st->s_raw);
+	Py_CLEAR(st->s_readable);
+	Py_CLEAR(st->s_writable);
 	Py_CLEAR(st->s_code);
 	Py_CLEAR(st->s_jt);
 	Py_CLEAR(st->s_jf);
@@ -218,6 +222,8 @@ module_exec(PyObject *m)
 	INTERN(s_q, "q");
 	INTERN(s_read1, "read1");
 	INTERN(s_raw, "raw");
+	INTERN(s_readable, "readable");
+	INTERN(s_writable, "writable");
 	INTERN(s_code, "code");
 	INTERN(s_jt, "jt");
 	INTERN(s_jf, "jf");

@@ -92,6 +92,7 @@ typedef struct {
 	PyObject *s_fspath, *s_read, *s_write, *s_fileno, *s_tell, *s_flush;
 	PyObject *s_cast, *s_q;
 	PyObject *s_read1, *s_raw;	/* interned: the type cache keeps one */
+	PyObject *s_readable, *s_writable;
 	PyObject *s_code, *s_jt, *s_jf, *s_k, *s_bf_insns, *s_bf_len;
 } ext_state;
 
