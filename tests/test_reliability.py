@@ -417,3 +417,25 @@ def test_cli_count_and_closed_stdout() -> None:
     assert closed.returncode == 1, closed.stderr
     assert "standard output is closed" in closed.stderr
     assert "Traceback" not in closed.stderr and "Exception ignored" not in closed.stderr
+
+
+def test_file_errors_are_os_errors(tmp_path) -> None:
+    """`except FileNotFoundError` works, with errno and filename; str()
+    stays libpcap's text; pickling keeps all of it."""
+    import errno
+    import pickle
+    missing = str(tmp_path / "missing.pcap")
+    with pytest.raises(FileNotFoundError) as info:
+        Reader(missing)
+    e = info.value
+    assert isinstance(e, libpcap.PcapFileError) and isinstance(e, libpcap.PcapError)
+    assert e.errno == errno.ENOENT and e.filename == missing
+    assert str(e) == f"{missing}: No such file or directory" == e.message
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is type(e) and back.errno == e.errno and str(back) == str(e)
+    with pytest.raises(FileNotFoundError):
+        libpcap.Writer(str(tmp_path / "no" / "dir.pcap"))
+    with pytest.raises(libpcap.PcapFileError) as info:
+        Reader(io.BytesIO(b"not a capture at all"))
+    assert isinstance(info.value, OSError) and info.value.errno is None
+    assert not isinstance(info.value, FileNotFoundError)

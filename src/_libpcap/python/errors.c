@@ -4,7 +4,9 @@
  * exception.
  *
  *   PcapError(Exception)          .code (PCAP_ERROR_*), .message (libpcap's text)
- *     PcapFileError               opening, reading or writing a savefile
+ *     PcapFileError(PcapError, OSError)  opening, reading or writing a
+ *                                 savefile; .errno/.filename and the
+ *                                 OSError subclass where the system said no
  *     PcapNotSupported            an engine that is not there (yet)
  *     CompileError                a filter expression did not compile:
  *                                 .expression, .offset, .token, .libpcap_message
@@ -14,6 +16,9 @@
  * the package re-exports them there (and pickling looks them up there).
  */
 #include "native.h"
+
+#include <errno.h>
+#include <string.h>
 
 /* Attribute names interned, so CPython's type cache keeps one copy. */
 static int
@@ -95,6 +100,24 @@ pcaperror_reduce(PyObject *self, PyObject *unused)
 		Py_DECREF(message);
 		return NULL;
 	}
+	if (PyObject_IsInstance(self, PyExc_OSError) == 1) {
+		/* PcapFileError: errno, strerror and filename too */
+		PyObject *state = Py_BuildValue(
+			"{sOsOsO}", "errno", ((PyOSErrorObject *)self)->myerrno
+			? ((PyOSErrorObject *)self)->myerrno : Py_None,
+			"strerror", ((PyOSErrorObject *)self)->strerror
+			? ((PyOSErrorObject *)self)->strerror : Py_None,
+			"filename", ((PyOSErrorObject *)self)->filename
+			? ((PyOSErrorObject *)self)->filename : Py_None);
+
+		if (state == NULL) {
+			Py_DECREF(message);
+			Py_DECREF(code);
+			return NULL;
+		}
+		return Py_BuildValue("O(NN)N", (PyObject *)Py_TYPE(self),
+				     message, code, state);
+	}
 	res = Py_BuildValue("O(NN)", (PyObject *)Py_TYPE(self), message, code);
 	return res;
 }
@@ -104,8 +127,25 @@ static PyMethodDef pcaperror_methods[] = {
 	{NULL, NULL, 0, NULL}
 };
 
+/* str(exc) is libpcap's text, also for PcapFileError, whose OSError side
+   (errno, filename) would otherwise make it "[Errno 2] ...". */
+static PyObject *
+pcaperror_str(PyObject *self)
+{
+	PyObject *message = get_attr(self, "message"), *res;
+
+	if (message == NULL) {
+		PyErr_Clear();
+		return PyUnicode_FromString("");
+	}
+	res = PyObject_Str(message);
+	Py_DECREF(message);
+	return res;
+}
+
 static PyType_Slot pcaperror_slots[] = {
 	{Py_tp_init, (void *)pcaperror_init},
+	{Py_tp_str, (void *)pcaperror_str},
 	{Py_tp_methods, pcaperror_methods},
 	{Py_tp_doc, (void *)
 	 "PcapError(message='', code=-1)\n--\n\n"
@@ -244,6 +284,8 @@ subclass(PyObject *module, PyType_Spec *spec, PyObject *base)
 	return cls;
 }
 
+static PyObject *file_error_class(ext_state *st, int err);
+
 int
 ext_errors_init(PyObject *module, ext_state *st)
 {
@@ -255,12 +297,36 @@ ext_errors_init(PyObject *module, ext_state *st)
 	Py_DECREF(bases);
 	if (st->PcapError == NULL)
 		return -1;
+	bases = PyTuple_Pack(2, st->PcapError, PyExc_OSError);
+	if (bases == NULL)
+		return -1;
 	st->PcapFileError = PyErr_NewExceptionWithDoc(
 		"libpcap.PcapFileError",
 		"A savefile could not be opened, read or written; .message is "
-		"libpcap's text.", st->PcapError, NULL);
+		"libpcap's text (also str(exc)).  An OSError too: where the\n"
+		"system refused the file, .errno and .filename say so, and the\n"
+		"exception is also the matching OSError subclass "
+		"(FileNotFoundError, PermissionError, ...).", bases, NULL);
+	Py_DECREF(bases);
 	if (st->PcapFileError == NULL)
 		return -1;
+	st->file_errors = PyDict_New();
+	if (st->file_errors == NULL)
+		return -1;
+	{
+		/* The usual ones made now, so that unpickling finds them. */
+		static const int common[] = { ENOENT, EACCES, EISDIR, ENOTDIR,
+					      EEXIST };
+		size_t i;
+
+		for (i = 0; i < sizeof common / sizeof common[0]; i++) {
+			PyObject *cls = file_error_class(st, common[i]);
+
+			if (cls == NULL)
+				return -1;
+			Py_DECREF(cls);
+		}
+	}
 	st->PcapNotSupported = PyErr_NewExceptionWithDoc(
 		"libpcap.PcapNotSupported",
 		"The operation needs an engine this build does not have (yet).",
@@ -316,4 +382,103 @@ ext_raise_busy(const char *what)
 	PyErr_Format(PyExc_RuntimeError,
 		     "%s is in use by another thread (concurrent call)", what);
 	return NULL;
+}
+
+/* PcapFileError and the OSError subclass Python gives errno err
+   (FileNotFoundError for ENOENT, ...), made once per subclass. */
+static PyObject *
+file_error_class(ext_state *st, int err)
+{
+	PyObject *probe, *sub, *cls;
+
+	probe = PyObject_CallFunction(PyExc_OSError, "is", err, "");
+	if (probe == NULL)
+		return NULL;
+	sub = (PyObject *)Py_TYPE(probe);
+	if (sub == PyExc_OSError) {
+		Py_DECREF(probe);
+		return Py_NewRef(st->PcapFileError);
+	}
+	cls = PyDict_GetItemWithError(st->file_errors, sub);
+	if (cls != NULL) {
+		Py_DECREF(probe);
+		return Py_NewRef(cls);
+	}
+	if (PyErr_Occurred()) {
+		Py_DECREF(probe);
+		return NULL;
+	}
+	{
+		PyObject *bases = PyTuple_Pack(2, st->PcapFileError, sub);
+
+		cls = bases ? PyErr_NewException("libpcap.PcapFileError", bases,
+						 NULL) : NULL;
+		Py_XDECREF(bases);
+	}
+	/* Reachable for pickle as libpcap.PcapFileError.<Subclass>. */
+	if (cls != NULL) {
+		PyObject *subname = PyObject_GetAttrString(sub, "__name__");
+		PyObject *qual = subname ? PyUnicode_FromFormat(
+			"PcapFileError.%U", subname) : NULL;
+
+		if (qual == NULL ||
+		    PyObject_SetAttrString(cls, "__qualname__", qual) < 0 ||
+		    PyObject_SetAttr(st->PcapFileError, subname, cls) < 0 ||
+		    PyDict_SetItem(st->file_errors, sub, cls) < 0)
+			Py_CLEAR(cls);
+		Py_XDECREF(qual);
+		Py_XDECREF(subname);
+	}
+	Py_DECREF(probe);
+	return cls;
+}
+
+PyObject *
+ext_raise_file(ext_state *st, const char *message, int err,
+	       const char *filename)
+{
+	PyObject *cls, *msg, *exc, *v;
+
+	if (err == 0)
+		return ext_raise(st->PcapFileError, PCAP_ERROR, message);
+	cls = file_error_class(st, err);
+	if (cls == NULL)
+		return NULL;
+	msg = PyUnicode_DecodeFSDefault(message ? message : "");
+	exc = msg ? PyObject_CallFunction(cls, "Ni", msg, PCAP_ERROR) : NULL;
+	Py_DECREF(cls);
+	if (exc == NULL)
+		return NULL;
+	v = PyLong_FromLong(err);
+	if (v == NULL || set_attr(exc, "errno", v) < 0)
+		goto fail;
+	Py_DECREF(v);
+	v = PyUnicode_FromString(strerror(err));
+	if (v == NULL || set_attr(exc, "strerror", v) < 0)
+		goto fail;
+	Py_DECREF(v);
+	if (filename != NULL) {
+		v = PyUnicode_DecodeFSDefault(filename);
+		if (v == NULL || set_attr(exc, "filename", v) < 0)
+			goto fail;
+		Py_DECREF(v);
+	}
+	PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+	Py_DECREF(exc);
+	return NULL;
+fail:
+	Py_XDECREF(v);
+	Py_DECREF(exc);
+	return NULL;
+}
+
+int
+ext_os_error_of(const char *errbuf, const char *filename, int err)
+{
+	char expect[PCAP_ERRBUF_SIZE];
+
+	if (err == 0 || filename == NULL)
+		return 0;
+	snprintf(expect, sizeof expect, "%s: %s", filename, strerror(err));
+	return strcmp(errbuf, expect) == 0 ? err : 0;
 }

@@ -111,6 +111,7 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	Py_VISIT(st->TextIOBase);
 	Py_VISIT(st->plain_files);
 	Py_VISIT(st->BytesIO);
+	Py_VISIT(st->file_errors);
 	Py_VISIT(st->RawIOBase);
 	Py_VISIT(st->buffered_files);
 	Py_VISIT(st->SimpleCData);
@@ -157,6 +158,7 @@ module_clear(PyObject *m)
 	Py_CLEAR(st->TextIOBase);
 	Py_CLEAR(st->plain_files);
 	Py_CLEAR(st->BytesIO);
+	Py_CLEAR(st->file_errors);
 	Py_CLEAR(st->RawIOBase);
 	Py_CLEAR(st->buffered_files);
 	Py_CLEAR(st->SimpleCData);

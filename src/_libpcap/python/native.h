@@ -84,6 +84,7 @@ typedef struct {
 	PyObject *TextIOBase;		/* io.TextIOBase, to reject text files */
 	PyObject *plain_files;		/* (io.FileIO,): descriptors we may use */
 	PyObject *BytesIO;		/* io.BytesIO: read at once, in memory */
+	PyObject *file_errors;		/* OSError subclass -> its PcapFileError */
 	PyObject *RawIOBase;		/* io.RawIOBase: read(n) gives <= n */
 	PyObject *buffered_files;	/* io.Buffered{Reader,Writer,Random} */
 	PyObject *SimpleCData;		/* ctypes._SimpleCData, once needed */
@@ -184,6 +185,14 @@ int ext_devices_init(PyObject *module, ext_state *st);
 int ext_errors_init(PyObject *module, ext_state *st);
 /* Raise cls(message, code); always returns NULL. */
 PyObject *ext_raise(PyObject *cls, int code, const char *message);
+/* PcapFileError for a file the system refused with errno err (0: not the
+   system's doing): also an instance of the OSError subclass for err, with
+   .errno, .strerror and .filename (NULL: none); str() stays message. */
+PyObject *ext_raise_file(ext_state *st, const char *message, int err,
+			 const char *filename);
+/* err if errbuf is libpcap's "FILENAME: strerror(err)" for an open that
+   the system refused, else 0. */
+int ext_os_error_of(const char *errbuf, const char *filename, int err);
 /* The "closed handle" and "handle in use" errors. */
 PyObject *ext_raise_closed(const char *what);
 PyObject *ext_raise_busy(const char *what);

@@ -482,16 +482,21 @@ static pcap_t *
 open_path(ext_reader *r, PyObject *path)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
+	const char *name = PyBytes_AS_STRING(path);
 	pcap_t *p;
+	int err;
 
 	errbuf[0] = '\0';
 	Py_BEGIN_ALLOW_THREADS
-	p = pcap_open_offline_with_tstamp_precision(PyBytes_AS_STRING(path),
+	errno = 0;
+	p = pcap_open_offline_with_tstamp_precision(name,
 						    PCAP_TSTAMP_PRECISION_NANO,
 						    errbuf);
+	err = errno;
 	Py_END_ALLOW_THREADS
 	if (p == NULL)
-		ext_raise(r->st->PcapFileError, PCAP_ERROR, errbuf);
+		ext_raise_file(r->st, errbuf,
+			       ext_os_error_of(errbuf, name, err), name);
 	return p;
 }
 

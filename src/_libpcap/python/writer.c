@@ -212,13 +212,20 @@ static pcap_dumper_t *
 open_path(ext_writer *w, const char *path, int append)
 {
 	pcap_dumper_t *d;
+	int err;
 
 	Py_BEGIN_ALLOW_THREADS
+	errno = 0;
 	d = append ? pcap_dump_open_append(w->dead, path)
 		   : pcap_dump_open(w->dead, path);
+	err = errno;
 	Py_END_ALLOW_THREADS
-	if (d == NULL)
-		ext_raise(w->st->PcapFileError, PCAP_ERROR, pcap_geterr(w->dead));
+	if (d == NULL) {
+		const char *msg = pcap_geterr(w->dead);
+
+		ext_raise_file(w->st, msg, ext_os_error_of(msg, path, err),
+			       path);
+	}
 	return d;
 }
 
