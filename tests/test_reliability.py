@@ -439,3 +439,28 @@ def test_file_errors_are_os_errors(tmp_path) -> None:
         Reader(io.BytesIO(b"not a capture at all"))
     assert isinstance(info.value, OSError) and info.value.errno is None
     assert not isinstance(info.value, FileNotFoundError)
+
+
+def test_writer_keeps_telling_the_first_error() -> None:
+    """After a disk-full error, later calls said "Input/output error"."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    w = libpcap.Writer("/dev/full")
+    texts = []
+    for _ in range(3):
+        with pytest.raises(libpcap.PcapFileError) as info:
+            w.write(libpcap.Packet(b"x" * 100_000))
+        texts.append(str(info.value))
+    with pytest.raises(libpcap.PcapFileError) as info:
+        w.close()
+    texts.append(str(info.value))
+    assert set(texts) == {"error writing the savefile: No space left on device"}
+
+
+def test_writer_names_an_unsupported_link_type(tmp_path) -> None:
+    path = str(tmp_path / "a.pcap")
+    libpcap.Writer(path).close()
+    with pytest.raises(libpcap.PcapFileError, match="link-layer type 99999 isn't supported"):
+        libpcap.Writer(path, linktype=99999, append=True)      # it said -1
+    with pytest.raises(libpcap.PcapFileError, match="link-layer type 99999 isn't supported"):
+        libpcap.Writer(path, linktype=99999)

@@ -167,8 +167,13 @@ raise_write_error(ext_writer *w, int err)
 
 	if (ext_exc_restore(&w->exc))
 		return NULL;
+	/* The first error is the one to tell, every time: once the stream
+	   has failed, later calls only see its error flag (and an errno
+	   that says "Input/output error"). */
 	if (w->werrno)
 		err = w->werrno;
+	else if (err != 0)
+		w->werrno = err;
 	snprintf(msg, sizeof msg, "error writing the savefile: %s",
 		 strerror(err ? err : EIO));
 	return ext_raise(w->st->PcapFileError, PCAP_ERROR, msg);
@@ -412,6 +417,17 @@ writer_init(PyObject *self, PyObject *args, PyObject *kwds)
 	if (w->opened || w->busy) {
 		PyErr_SetString(PyExc_RuntimeError,
 				"Writer.__init__() may be called only once");
+		return -1;
+	}
+	/* Appending, libpcap's text names LINKTYPE -1 instead of the link
+	   type asked for: say which one (its wording otherwise), before any
+	   file is touched.  A new file gets libpcap's own text. */
+	if (append && dl_dlt_to_linktype(linktype) == -1) {
+		char msg[PCAP_ERRBUF_SIZE];
+
+		snprintf(msg, sizeof msg, "link-layer type %d isn't supported "
+			 "in savefiles", linktype);
+		ext_raise(w->st->PcapFileError, PCAP_ERROR, msg);
 		return -1;
 	}
 	/* What readers accept: no more than the link type's maximum. */
