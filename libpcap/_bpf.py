@@ -128,6 +128,59 @@ class bpf_program(ct.Structure):
     ]
 
 
+def _backing_insns(objects: object, ptr: int, seen: set) -> "int | None":
+    """How many bpf_insn fit from address ptr to the end of the ctypes
+    object (kept alive in a structure's _objects) that holds ptr, or None
+    when no such object is known (memory from C, e.g. pcap_compile's)."""
+    if id(objects) in seen:
+        return None
+    seen.add(id(objects))
+    if isinstance(objects, dict):
+        for value in objects.values():
+            n = _backing_insns(value, ptr, seen)
+            if n is not None:
+                return n
+        return None
+    if isinstance(objects, (ct.Array, ct.Structure)):
+        start = ct.addressof(objects)
+        end = start + ct.sizeof(objects)
+        if start <= ptr < end:
+            return (end - ptr) // ct.sizeof(bpf_insn)
+        return _backing_insns(getattr(objects, "_objects", None), ptr, seen)
+    if isinstance(objects, ct._Pointer):
+        return _backing_insns(getattr(objects, "_objects", None), ptr, seen)
+    return None
+
+
+_program_p = ct.POINTER(bpf_program)
+_plain_from_param = _program_p.from_param     # ctypes' own (its metaclass's)
+
+
+def _checked_from_param(cls: type, obj: object) -> object:
+    """``POINTER(bpf_program)``'s argument conversion, which refuses,
+    before C reads it, a program whose ``bf_len`` runs past the Python
+    array behind ``bf_insns`` (C libpcap would read beyond it and crash the
+    interpreter): such a program is passed as the empty program, which the
+    C function refuses the libpcap way ("BPF program is not valid", or
+    nothing to free).  Set on the pointer type itself, so the prototypes'
+    argtypes stay the original binding's."""
+    prog = obj
+    if type(obj).__name__ == "CArgObject":
+        prog = getattr(obj, "_obj", None)
+    elif isinstance(obj, _program_p):
+        prog = obj.contents if obj else None
+    if isinstance(prog, bpf_program) and prog.bf_len:
+        ptr = ct.cast(prog.bf_insns, ct.c_void_p).value
+        fits = (0 if ptr is None else
+                _backing_insns(getattr(prog, "_objects", None), ptr, set()))
+        if fits is not None and prog.bf_len > fits:
+            return ct.byref(bpf_program(0, None))
+    return _plain_from_param(obj)
+
+
+_program_p.from_param = classmethod(_checked_from_param)  # type: ignore[method-assign]
+
+
 # Instruction initialisers: tuples in bpf_insn field order.
 BPF_STMT: Callable[[int, int], tuple] = lambda code, k: (ct.c_ushort(code), 0, 0, k)
 BPF_JUMP: Callable[[int, int, int, int], tuple] = (

@@ -363,6 +363,17 @@ _MISUSE = {
                                     "False"),
     "open_live(bad, ..., None)": ("print(bool(L.open_live(b'nosuchif0', 100, 0, 10, None)))",
                                   "False"),
+    "bf_len past its array": (
+        "import libpcap, tempfile, os\n"
+        "path = os.path.join(tempfile.mkdtemp(), 'one.pcap')\n"
+        "with libpcap.Writer(path) as w: w.write(libpcap.Packet(b'x' * 60))\n"
+        "h = L.open_offline(path.encode(), err)\n"
+        "arr = (L.bpf_insn * 1)(L.bpf_insn(6, 0, 0, 65535))\n"
+        "prog = L.bpf_program(10**7, ct.cast(arr, ct.POINTER(L.bpf_insn)))\n"
+        "hdr = L.pkthdr(); hdr.caplen = hdr.len = 4\n"
+        "print(L.setfilter(h, ct.byref(prog)), L.setfilter(h, prog),\n"
+        "      L.offline_filter(ct.byref(prog), ct.byref(hdr), (ct.c_ubyte * 4)()))\n"
+        "prog.bf_len = 1; print(L.setfilter(h, ct.byref(prog)))", "-1 -1 0\n0"),
     "setfilter/compile on closed": (
         "h = L.open_dead(1, 100); L.close(h); p = L.bpf_program()\n"
         "print(L.compile(h, ct.byref(p), b'tcp', 1, 0), L.setfilter(h, ct.byref(p)))", "-1 -1"),
