@@ -1,9 +1,15 @@
 /*
  * fuzz_compile.c - libFuzzer harness for the filter compiler: compile
- * whatever expression the fuzzer makes up, for a part-1 link type, with and
- * without the optimizer.
+ * whatever expression the fuzzer makes up, for one of the link types of
+ * libpcap's tests (the 15 part-1 ones, then 802.11 bare and behind
+ * radiotap/Prism/AVS/PPI, FDDI, Token Ring, IP over FC, RFC 1483, CLIP,
+ * SunATM, MTP2 and its pseudo-header and ERF forms, pflog, ARCnet (BSD,
+ * Linux), netANALYZER (both), DSA tags, LocalTalk, Frame Relay, IPNET,
+ * Juniper MFR, enc, Symantec, IP over 1394, BSD/OS SLIP, BACnet MS/TP),
+ * with and without the optimizer.
  *
- * Input: byte 0 picks the link type (modulo the part-1 list), byte 1 holds
+ * Input: byte 0 picks the link type (an index into dlts[], modulo its
+ * length: 0-14 the part-1 types, 15 on the others), byte 1 holds
  * flags (bit 0: optimize first, bit 1: a netmask of 255.255.255.0 instead
  * of "unknown"), then the expression up to the first NUL or the end; bytes
  * after a NUL are one more packet to run.
@@ -45,8 +51,20 @@
 #define COMPILE_ORACLE_LIBRARY
 #include "../oracle/compile_oracle.c"
 
-static const int dlts[] = { 1, 12, 228, 229, 0, 108, 113, 276, 9, 50, 16, 166,
-			    51, 104, 8 };
+static const int dlts[] = {
+	/* part 1 */
+	1, 12, 228, 229, 0, 108, 113, 276, 9, 50, 16, 166, 51, 104, 8,
+	/* part 2: 802.11 (bare, radiotap, Prism, AVS, PPI) */
+	105, 127, 119, 163, 192,
+	/* 802.2 LLC: FDDI, Token Ring, IP over FC, RFC 1483, CLIP */
+	10, 6, 122, 11, 19,
+	/* SunATM; MTP2, MTP2 with pseudo-header, ERF; pflog; ARCnet */
+	123, 140, 139, 197, 117, 7, 129,
+	/* netANALYZER (both), DSA tags (Broadcom, Marvell) */
+	240, 241, 281, 284,
+	/* LocalTalk, Frame Relay, IPNET, Juniper MFR, enc, Symantec,
+	   IP over 1394, BSD/OS SLIP, BACnet MS/TP */
+	114, 107, 226, 134, 109, 99, 138, 15, 165 };
 #define NDLT ((int)(sizeof dlts / sizeof dlts[0]))
 
 /* ---- built-in packets ----------------------------------------------------- */
@@ -109,12 +127,21 @@ put16(u_char *p, uint16_t v)
 }
 
 /* The link-layer header of dlt for this payload, in front of it; variant
-   picks encapsulations (802.1Q, MPLS, PPPoE on Ethernet). */
+   picks encapsulations (802.1Q, MPLS, PPPoE on Ethernet) or, for the other
+   link types, a second form of their header (variant 0 or 1).  The frame
+   is cut to PKTLEN bytes where a long header leaves no room (a short
+   packet is as good a test). */
 static void
 frame(int dlt, const struct l3 *l, int variant, struct pktbuf *out)
 {
+	static const u_char mac_a[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const u_char mac_b[6] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc };
+	static const u_char snap[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00 };
+	static const u_char bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const u_char tr_func[6] = { 0xc0, 0x00, 0xff, 0xff, 0xff, 0xff };
 	u_char *b = out->b;
-	u_int h = 0;
+	u_int h = 0, pre = 0, n;
+	int is_ip = l->ethertype == 0x0800, is_ip6 = l->ethertype == 0x86dd;
 
 	memset(b, 0, sizeof out->b);
 	switch (dlt) {
@@ -195,6 +222,245 @@ frame(int dlt, const struct l3 *l, int variant, struct pktbuf *out)
 		b[1] = 0x40;
 		h = 16;
 		break;
+
+	/* 802.11 data frames, bare or behind a radio header: variant 0 a
+	   to-DS data frame, variant 1 a from-DS QoS data frame (and, behind
+	   radiotap, a padded header).  LLC/SNAP, then the payload. */
+	case 105: case 127: case 119: case 163: case 192:
+		if (dlt == 127) {		/* radiotap, little-endian */
+			b[2] = variant ? 20 : 8;
+			if (variant) {
+				b[4] = 0x03;	/* TSFT, flags */
+				b[16] = 0x20;	/* DATAPAD */
+			}
+			pre = b[2];
+		} else if (dlt == 119 && variant) {	/* Prism: 144 bytes */
+			b[0] = 0x41;
+			b[4] = 144;
+			memcpy(b + 8, "wlan0", 5);
+			pre = 144;
+		} else if (dlt == 119 || dlt == 163) {	/* AVS, big-endian length */
+			put16(b, 0x8021);
+			put16(b + 2, 0x1001);
+			b[7] = variant ? 16 : 64;
+			pre = b[7];
+		} else if (dlt == 192) {	/* PPI, 802.11 inside */
+			b[2] = variant ? 28 : 8;
+			b[4] = 105;
+			if (variant) {		/* one 802.11-common field */
+				b[8] = 2;
+				b[10] = 20;
+			}
+			pre = b[2];
+		}
+		if (pre + 24 > PKTLEN) {
+			h = PKTLEN;
+			memset(b + pre, 0x08, PKTLEN - pre);
+			break;
+		}
+		b[pre] = variant ? 0x88 : 0x08;
+		b[pre + 1] = variant ? 0x02 : 0x01;
+		memcpy(b + pre + 4, variant ? mac_a : mac_b, 6);
+		memcpy(b + pre + 10, variant ? mac_b : mac_a, 6);
+		memcpy(b + pre + 16, bcast, 6);
+		b[pre + 22] = 0x10;
+		h = pre + 24 + (variant ? 2 : 0);
+		if (dlt == 127 && variant)
+			while (h % 4)
+				h++;
+		memcpy(b + h, snap, 6);
+		put16(b + h + 6, l->ethertype);
+		h += 8;
+		break;
+
+	/* 802.2 LLC link types: FDDI, Token Ring, IP over Fibre Channel,
+	   RFC 1483 and Classical IP over ATM; SNAP, or for ARP on variant 1
+	   a bare 802.2 header with the ISO SAPs. */
+	case 10: case 6: case 122: case 11: case 19:
+		if (dlt == 10) {
+			b[0] = 0x50;
+			memcpy(b + 1, variant ? mac_a : bcast, 6);
+			memcpy(b + 7, mac_b, 6);
+			h = 13;
+		} else if (dlt == 6) {
+			b[0] = 0x10;
+			b[1] = 0x40;
+			memcpy(b + 2, variant ? mac_a : tr_func, 6);
+			memcpy(b + 8, mac_b, 6);
+			h = 14;
+		} else if (dlt == 122) {
+			b[0] = 0x10;
+			memcpy(b + 2, variant ? mac_a : bcast, 6);
+			b[8] = 0x10;
+			memcpy(b + 10, mac_b, 6);
+			h = 16;
+		}
+		if (variant && !is_ip && !is_ip6) {
+			memcpy(b + h, "\xfe\xfe\x03\x83\x1b\x01\x00\x12", 8);
+			h += 8;			/* IS-IS L1 LSP */
+			break;
+		}
+		memcpy(b + h, snap, 6);
+		put16(b + h + 6, l->ethertype);
+		h += 8;
+		break;
+
+	/* SunATM: LLC on VPI 1 VCI 100, or LANE (LE header, Ethernet). */
+	case 123:
+		b[0] = variant ? 0x81 : 0x02;
+		b[1] = variant ? 0 : 1;
+		put16(b + 2, variant ? 32 : 100);
+		h = 4;
+		if (variant) {
+			put16(b + 4, 0x0001);
+			memcpy(b + 6, "\x01\x00\x5e\x00\x00\x01", 6);
+			memcpy(b + 12, mac_a, 6);
+			put16(b + 18, l->ethertype);
+			h = 20;
+		} else {
+			memcpy(b + 4, snap, 6);
+			put16(b + 10, l->ethertype);
+			h = 12;
+		}
+		break;
+
+	/* SS7: an MTP2 MSU (low-speed layout on variant 0, high-speed on
+	   variant 1) whose SIF is the payload, alone, behind the 4-byte
+	   pseudo-header, or in an ERF record. */
+	case 140: case 139: case 197:
+		pre = dlt == 140 ? 0 : dlt == 139 ? 4 : 20;
+		if (dlt == 139) {
+			b[1] = (u_char)variant;	/* annex A */
+			b[2] = 1;		/* link number */
+		} else if (dlt == 197) {
+			b[8] = 5;		/* ERF MC HDLC */
+			put16(b + 10, (uint16_t)(20 + 11 + l->len));
+			put16(b + 14, (uint16_t)(11 + l->len));
+		}
+		n = l->len + 5 > 63 ? 63 : l->len + 5;
+		if (variant) {
+			put16(b + pre, 0x8001);
+			put16(b + pre + 2, 0x8002);
+			put16(b + pre + 4, (uint16_t)((l->len + 5) << 7));
+			h = pre + 6;
+		} else {
+			b[pre] = 0x81;
+			b[pre + 1] = 0x82;
+			b[pre + 2] = (u_char)n;
+			h = pre + 3;
+		}
+		b[h] = 0x83;			/* SIO: SCCP, national */
+		b[h + 1] = 0xd6;		/* DPC 0x31d6, OPC 0x3b35, SLS 5 */
+		b[h + 2] = 0x71;
+		b[h + 3] = 0x4d;
+		b[h + 4] = 0x5e;
+		h += 5;
+		break;
+
+	/* pflog: a 61-byte header rounded up to 64. */
+	case 117:
+		b[0] = 61;
+		b[1] = (u_char)(is_ip ? 2 : is_ip6 ? 10 : 0);
+		b[2] = (u_char)variant;		/* pass, drop */
+		b[3] = variant ? 7 : 0;		/* match, congestion */
+		memcpy(b + 4, variant ? "pflog0" : "em0", variant ? 6 : 3);
+		if (variant)
+			memcpy(b + 20, "testruleset2", 12);
+		put16(b + 38, 123);		/* rule number */
+		memset(b + 40, 0xff, 4);	/* no subrule */
+		b[60] = (u_char)(variant + 1);	/* in, out */
+		h = 64;
+		break;
+
+	/* ARCnet: RFC 1201 protocol IDs, or RFC 1051 ones on variant 1. */
+	case 7: case 129:
+		b[0] = 0x8c;
+		b[1] = variant ? 0x00 : 0x0e;
+		pre = dlt == 7 ? 2 : 4;
+		b[pre] = is_ip6 ? 0xc4 : is_ip ? (variant ? 0xf0 : 0xd4) :
+		    l->ethertype == 0x0806 ? (variant ? 0xf1 : 0xd5) : 0xdd;
+		h = pre + 4;
+		break;
+
+	/* Ethernet behind a pseudo-header or with a switch tag. */
+	case 240: case 241: case 281: case 284:
+		pre = dlt == 240 ? 4 : dlt == 241 ? 12 : 0;
+		if (dlt == 241)
+			memcpy(b + 4, "\x55\x55\x55\x55\x55\x55\x55\xd5", 8);
+		memcpy(b + pre, variant ? "\xff\xff\xff\xff\xff\xff" : "\x01\x00\x5e\x00\x00\x01", 6);
+		memcpy(b + pre + 6, mac_a, 6);
+		h = pre + 12;
+		if (dlt == 281 || dlt == 284) {
+			b[h] = variant ? 0x20 : 0x40;	/* tag: direction bits */
+			b[h + 3] = 2;
+			h += 4;
+		}
+		put16(b + h, l->ethertype);
+		h += 2;
+		break;
+
+	case 114:				/* LocalTalk LLAP, long DDP */
+		b[0] = 0xff;
+		b[1] = 0x01;
+		b[2] = 2;
+		h = 3;
+		break;
+	case 107:				/* Frame Relay: Q.922, UI, NLPID */
+		b[0] = 0x18;
+		b[1] = 0x41;
+		b[2] = 0x03;
+		if (is_ip || is_ip6) {
+			b[3] = is_ip ? 0xcc : 0x8e;
+			h = 4;
+		} else {
+			memcpy(b + 3, "\x80\x00\x00\x00", 4);	/* SNAP */
+			put16(b + 7, l->ethertype);
+			h = 9;
+		}
+		break;
+	case 226:				/* IPNET */
+		b[0] = 1;
+		b[1] = (u_char)(is_ip ? 2 : is_ip6 ? 26 : 0);
+		put16(b + 2, (uint16_t)(variant + 1));	/* outbound, inbound */
+		put16(b + 6, (uint16_t)l->len);
+		b[11] = 2;
+		h = 24;
+		break;
+	case 134:				/* Juniper MFR: magic, flags */
+		memcpy(b, "MGC", 3);
+		b[3] = (u_char)variant;		/* direction bit */
+		h = 4;
+		break;
+	case 109:				/* OpenBSD enc: AF in host order */
+		b[0] = (u_char)(is_ip ? 2 : is_ip6 ? 24 : 0);
+		b[4] = 0x10;
+		h = 12;
+		break;
+	case 99:				/* Symantec firewall */
+		put16(b + 6, l->ethertype);
+		h = 44;
+		break;
+	case 138:				/* IP over IEEE 1394 */
+		memcpy(b, "\x00\x11\x22\xff\xfe\x33\x44\x55", 8);
+		memcpy(b + 8, "\x00\x66\x77\xff\xfe\x88\x99\xaa", 8);
+		put16(b + 16, l->ethertype);
+		h = 18;
+		break;
+	case 15:				/* BSD/OS SLIP: 24-byte header */
+		b[0] = (u_char)variant;
+		b[1] = 0x40;
+		h = 24;
+		break;
+	case 165:				/* BACnet MS/TP */
+		b[0] = 0x55;
+		b[1] = 0xff;
+		b[2] = 5;
+		b[3] = variant ? 0xff : 0xa9;
+		b[4] = 0xa8;
+		put16(b + 5, (uint16_t)l->len);
+		h = 8;
+		break;
+
 	default:			/* PPP, PPP_SERIAL, PPP_PPPD */
 		b[0] = 0xff;
 		b[1] = 0x03;
@@ -202,8 +468,9 @@ frame(int dlt, const struct l3 *l, int variant, struct pktbuf *out)
 		h = 4;
 		break;
 	}
-	memcpy(b + h, l->d, l->len);
-	out->len = h + l->len;
+	n = h >= PKTLEN ? 0 : l->len <= PKTLEN - h ? l->len : PKTLEN - h;
+	memcpy(b + h, l->d, n);
+	out->len = h + n;
 }
 
 /* ---- the check ------------------------------------------------------------ */

@@ -9,10 +9,11 @@
 # stays untouched.  Any crash, sanitizer report, leak or timeout fails the
 # script; the reproducer is left in the work directory it prints.
 # Harnesses: fuzz_bpf (programs and packets), fuzz_savefile (capture files),
-# fuzz_compile (expression text, part-1 link type, optimize flag: the
-# optimized and unoptimized programs must agree; corpus_compile/ holds
-# seed expressions as <link type index><flags><text>; a disagreement is
-# checked against the system libpcap's, built here as compile_oracle).
+# fuzz_compile (expression text, any link type libpcap master's tests cover
+# on Linux, optimize flag: the optimized and unoptimized programs must
+# agree, level 2 exactly; corpus_compile/ holds seed expressions as
+# <link type index><flags><text>; a disagreement is checked against the
+# system libpcap's, built here as compile_oracle).
 #
 # Usage: tests/fuzz/run_fuzzers.sh [harness-name ...]
 # Environment: FUZZ_SECONDS, FUZZ_CC (default clang, then clang-14),
