@@ -27,7 +27,13 @@ sides; ``linuxext`` records need a live handle and are left out), each
 optimize setting as recorded: total time of one process per library
 compiling all of them, best of --rounds.
 
+Table 3: level 2 (optimize=2, ours) against libpcap's optimizer on port,
+net and host lists of 10 ... 4,000 terms: instructions, and ns/packet with
+our bpf_filter, our predecoded program and libpcap's bpf_filter (see
+bench_opt2.py; ``--level2`` runs only this table).
+
     python bench/bench_compile.py [--sizes 100,300,...] [--cap 60] [--quick]
+    python bench/bench_compile.py --level2
 
 A benchmark, never a test: nothing here asserts a speed.  The goals of
 issue 7 are printed next to the figures.
@@ -249,7 +255,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--no-corpus", action="store_true")
     ap.add_argument("--package", type=Path, default=None,
                     help="our libpcap package directory (default: the importable one)")
+    ap.add_argument("--level2", action="store_true",
+                    help="only table 3: level 2 against libpcap's level 1 (bench_opt2.py)")
+    ap.add_argument("--no-level2", action="store_true", help="leave table 3 out")
     args = ap.parse_args(argv)
+    if args.level2:
+        import bench_opt2
+        bench_opt2.main([])
+        return 0
     sizes = [int(x) for x in args.sizes.split(",")]
     if args.quick:
         sizes = [n for n in sizes if n <= 1000]
@@ -277,6 +290,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     shared = Path(os.environ.get("LIBPCAP_SHARED", ROOT.parent / "shared"))
     if not args.no_corpus and (shared / "conformance" / "filter" / "accept.jsonl").is_file():
         table2(exes, envs, shared, args.rounds, work)
+    if not args.no_level2:
+        import bench_opt2
+        print("\nTable 3: level 2 (optimize=2, ours) against libpcap's level 1 "
+              "(bench/bench_opt2.py)")
+        bench_opt2.main(["--packets", "50000"])
     print(f"\nload {os.getloadavg()[0]:.2f} at end")
     return 0
 

@@ -42,13 +42,13 @@ IMPLS = (("ours-bpf_filter", "ours bpf_filter"), ("ours-predecoded", "ours prede
          ("libpcap-bpf_filter", "libpcap bpf_filter"))
 
 
-def main() -> None:
+def main(argv: "list[str] | None" = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10,100,1000,4000")
     ap.add_argument("--packets", type=int, default=100000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=3)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
     progs = []
