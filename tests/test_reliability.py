@@ -374,6 +374,16 @@ _MISUSE = {
         "print(L.setfilter(h, ct.byref(prog)), L.setfilter(h, prog),\n"
         "      L.offline_filter(ct.byref(prog), ct.byref(hdr), (ct.c_ubyte * 4)()))\n"
         "prog.bf_len = 1; print(L.setfilter(h, ct.byref(prog)))", "-1 -1 0\n0"),
+    "NULL program, header, callback, instruction": (
+        "h = L.open_dead(1, 100)\n"
+        "print(L.compile(h, None, b'tcp', 1, 0), L.compile_nopcap(100, 1, None, b'tcp', 1, 0),\n"
+        "      bool(L.next(h, None)), L.bpf_image(None, 0).decode())\n"
+        "import libpcap, tempfile, os\n"
+        "path = os.path.join(tempfile.mkdtemp(), 'one.pcap')\n"
+        "with libpcap.Writer(path) as w: w.write(libpcap.Packet(b'x' * 60))\n"
+        "r = L.open_offline(path.encode(), err)\n"
+        "print(L.dispatch(r, 1, L.pcap_handler(), None), L.loop(r, 1, L.pcap_handler(), None))",
+        "-1 -1 False (000) (no instruction)\n-1 -1"),
     "setfilter/compile on closed": (
         "h = L.open_dead(1, 100); L.close(h); p = L.bpf_program()\n"
         "print(L.compile(h, ct.byref(p), b'tcp', 1, 0), L.setfilter(h, ct.byref(p)))", "-1 -1"),

@@ -47,7 +47,13 @@ bpf_image(const struct bpf_insn *p, int n)
 	static _Thread_local char image[256];
 	char operand[64];
 	const char *op;
-	int k = (int)p->k;	/* signed view for the %d operands */
+	int k;
+
+	if (p == NULL) {	/* libpcap would crash */
+		snprintf(image, sizeof image, "(%03d) (no instruction)", n);
+		return image;
+	}
+	k = (int)p->k;		/* signed view for the %d operands */
 
 	operand[0] = '\0';
 	switch (p->code) {

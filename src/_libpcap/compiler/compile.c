@@ -142,6 +142,11 @@ pcap_compile(pcap_t *p, struct bpf_program *program, const char *buf,
     int optimize, bpf_u_int32 mask)
 {
 	CORE_REQUIRE(p, PCAP_ERROR);
+	if (program == NULL) {
+		core_fmt(p->errbuf, "pcap_compile: a NULL pointer was passed "
+		    "for the program");
+		return PCAP_ERROR;	/* libpcap would crash */
+	}
 	/* libpcap: any nonzero value is its optimizer (level 2 is ours, and
 	   only through cc_compile_handle). */
 	return cc_compile_handle(p, program, buf, optimize != 0, mask, NULL);

@@ -188,6 +188,10 @@ do_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 
 	if (!p->activated)
 		return read_not_activated(p, cnt, cb, user);
+	if (cb == NULL) {
+		core_fmt(p->errbuf, "a NULL callback was passed");
+		return PCAP_ERROR;	/* libpcap would crash */
+	}
 	p->reading++;
 	n = p->ops->read(p, cnt, cb, user);
 	p->reading--;
@@ -291,10 +295,15 @@ pcap_next_ex(pcap_t *p, struct pcap_pkthdr **pkt_header,
 const u_char *
 pcap_next(pcap_t *p, struct pcap_pkthdr *h)
 {
-	CORE_REQUIRE(p, NULL);
 	struct pcap_pkthdr *hp;
 	const u_char *data;
 
+	CORE_REQUIRE(p, NULL);
+	if (h == NULL) {
+		core_fmt(p->errbuf, "pcap_next: a NULL pointer was passed for "
+		    "the header");
+		return NULL;	/* libpcap would crash */
+	}
 	if (pcap_next_ex(p, &hp, &data) <= 0)
 		return NULL;
 	*h = *hp;
