@@ -380,7 +380,8 @@ _MISUSE = {
         "      bool(L.next(h, None)), L.bpf_image(None, 0).decode())\n"
         "import libpcap, tempfile, os\n"
         "path = os.path.join(tempfile.mkdtemp(), 'one.pcap')\n"
-        "with libpcap.Writer(path) as w: w.write(libpcap.Packet(b'x' * 60))\n"
+        "with libpcap.Writer(path) as w:\n"
+        "    for i in range(2): w.write(libpcap.Packet(b'x' * 60))\n"
         "r = L.open_offline(path.encode(), err)\n"
         "print(L.dispatch(r, 1, L.pcap_handler(), None), L.loop(r, 1, L.pcap_handler(), None))",
         "-1 -1 False (000) (no instruction)\n-1 -1"),

@@ -181,22 +181,49 @@ core_read_records(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 	return n;
 }
 
+/* Stands in for a NULL callback (libpcap would call address 0): the
+   first packet stops the read, which then fails.  A source that delivers
+   nothing (a dead handle) keeps its own answer. */
+struct null_callback {
+	pcap_t *p;
+	int hit;
+};
+
+static void
+null_callback(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct null_callback *nc = (struct null_callback *)user;
+
+	(void)h;
+	(void)data;
+	if (!nc->hit) {
+		nc->hit = 1;
+		pcap_breakloop(nc->p);
+	}
+}
+
 static int
 do_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 {
+	struct null_callback nc = { p, 0 };
 	int n;
 
 	if (!p->activated)
 		return read_not_activated(p, cnt, cb, user);
 	if (cb == NULL) {
-		core_fmt(p->errbuf, "a NULL callback was passed");
-		return PCAP_ERROR;	/* libpcap would crash */
+		cb = null_callback;
+		user = (u_char *)&nc;
 	}
 	p->reading++;
 	n = p->ops->read(p, cnt, cb, user);
 	p->reading--;
 	if (finish_pending_close(p))
 		return PCAP_ERROR_BREAK;	/* closed by its callback */
+	if (nc.hit) {
+		p->break_loop = 0;
+		core_fmt(p->errbuf, "a NULL callback was passed");
+		return PCAP_ERROR;
+	}
 	return n;
 }
 
