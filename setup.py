@@ -13,6 +13,15 @@ Two artefacts come out of one set of C sources under src/_libpcap:
 
 Extra compiler flags (e.g. sanitizers) come from the LIBPCAP_CFLAGS and
 LIBPCAP_LDFLAGS environment variables.
+
+Both shared objects are linked stripped (no debug info, no local symbols) and
+without the run-time search path that the building interpreter's LDSHARED may
+carry (``-Wl,-rpath,<prefix>/lib``), so that a wheel holds nothing of the
+machine that built it.  ``LIBPCAP_DEBUG=1``, or any LIBPCAP_CFLAGS (sanitizer
+and coverage builds), keeps the debug info.
+
+The C sources are found by globbing the core directories; a tree where they
+are missing (an incomplete sdist) is an error, never an empty library.
 """
 import glob
 import os
@@ -40,10 +49,47 @@ def env_flags(name):
     return shlex.split(os.environ.get(name, ""))
 
 
+def keep_debug_info():
+    return os.environ.get("LIBPCAP_DEBUG", "") not in ("", "0") \
+        or bool(env_flags("LIBPCAP_CFLAGS"))
+
+
+def check_source_tree():
+    """Fail early, and say what is missing, when the C core is incomplete."""
+    missing = [d for d in INCLUDE_DIRS + [os.path.join(SRC, d) for d in CORE_DIRS]
+               if not os.path.isdir(os.path.join(HERE, d))]
+    if missing:
+        raise RuntimeError(
+            "libpcap: the C core sources are incomplete, missing "
+            + ", ".join(missing) + " (an sdist made without MANIFEST.in?)")
+    for d in CORE_DIRS:
+        if not glob.glob(os.path.join(SRC, d, "*.c")):
+            raise RuntimeError(f"libpcap: no C sources in {os.path.join(SRC, d)}")
+
+
+def without_rpath(cmd):
+    """A linker command line less the -rpath options of the interpreter's
+    LDSHARED (pyenv, custom prefixes), which would leak into RUNPATH."""
+    out = []
+    skip_next = False
+    for arg in cmd:
+        if skip_next:
+            skip_next = False
+            continue
+        if arg.startswith(("-Wl,-rpath", "-Wl,--rpath", "-Wl,-R")):
+            continue
+        if arg in ("-rpath", "-R"):
+            skip_next = True
+            continue
+        out.append(arg)
+    return out
+
+
 class BuildWithCore(build_ext):
     """Compile the core once, link it as libpcap.so and into the extension."""
 
     def run(self):
+        check_source_tree()
         self._core_objects = None
         # setuptools clears self.inplace while building; remember it so the
         # plain library and headers land in the source tree too.
@@ -60,7 +106,14 @@ class BuildWithCore(build_ext):
                 depends=glob.glob(os.path.join(SRC, "*", "*.h"))
                 + glob.glob(os.path.join(SRC, "include", "pcap", "*.h")),
             )
+            if not self._core_objects:
+                raise RuntimeError("libpcap: compiled no core objects; refusing "
+                                   "to link an empty libpcap.so")
         return self._core_objects
+
+    def _link_flags(self):
+        flags = [] if keep_debug_info() else ["-Wl,--strip-all"]
+        return flags + env_flags("LIBPCAP_LDFLAGS")
 
     def _package_dir(self):
         if getattr(self, "_was_inplace", False) or self.inplace:
@@ -68,6 +121,7 @@ class BuildWithCore(build_ext):
         return os.path.join(self.build_lib, "libpcap")
 
     def build_extension(self, ext):
+        self.compiler.linker_so = without_rpath(self.compiler.linker_so)
         objects = self._compile_core()
         pkg = self._package_dir()
         libdir = os.path.join(pkg, "lib")
@@ -75,7 +129,7 @@ class BuildWithCore(build_ext):
         self.compiler.link_shared_object(
             objects,
             os.path.join(libdir, "libpcap.so"),
-            extra_postargs=["-Wl,-soname,libpcap.so"] + env_flags("LIBPCAP_LDFLAGS"),
+            extra_postargs=["-Wl,-soname,libpcap.so"] + self._link_flags(),
         )
         incdir = os.path.join(pkg, "include")
         if os.path.isdir(incdir):
@@ -86,7 +140,7 @@ class BuildWithCore(build_ext):
         ext.depends = core_sources() + glob.glob(os.path.join(SRC, "*", "*.h")) \
             + glob.glob(os.path.join(SRC, "include", "pcap", "*.h"))
         ext.extra_compile_args = WARN + ["-O2"] + env_flags("LIBPCAP_CFLAGS")
-        ext.extra_link_args = env_flags("LIBPCAP_LDFLAGS")
+        ext.extra_link_args = self._link_flags()
         super().build_extension(ext)
 
 

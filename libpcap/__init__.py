@@ -21,5 +21,6 @@ from ._compat import *  # noqa: F401,F403
 from ._compat import __all__ as _compat_all
 from ._native import *  # noqa: F401,F403
 from ._native import __all__ as _native_all
+from .data import sample_path
 
-__all__ = list(_compat_all) + list(_native_all)
+__all__ = list(_compat_all) + list(_native_all) + ["sample_path"]

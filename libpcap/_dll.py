@@ -39,8 +39,9 @@ def find_core() -> Path:
     if spec is None or not spec.has_location or not spec.origin:
         raise OSError(
             f"libpcap: the C core ({CORE_MODULE}) is not built; install the "
-            "package, or build it in place with "
-            "`python setup.py build_ext --inplace`"
+            "package (`python -m pip install .`, then run Python from outside "
+            "the checkout, whose libpcap folder would shadow it) or install it "
+            "in editable mode (`python -m pip install -e .`)"
         )
     return Path(spec.origin)
 

@@ -1,4 +1,9 @@
-"""Package metadata (the dunders the original binding exposed)."""
+"""Package metadata (the dunders the original binding exposed).
+
+``__version__`` here is the one source of the version: pyproject.toml reads
+it (``[tool.setuptools.dynamic]``), and ``__version_info__`` is parsed from
+it.
+"""
 from typing import NamedTuple
 
 __all__ = ["__title__", "__version__", "__version_info__", "__summary__",
@@ -17,7 +22,8 @@ class _VersionInfo(NamedTuple):
 
 __title__ = "libpcap"
 __version__ = "2.0.0"
-__version_info__ = _VersionInfo(2, 0, 0, "final", 0)
+_major, _minor, _micro = (int(part) for part in __version__.split(".")[:3])
+__version_info__ = _VersionInfo(_major, _minor, _micro, "final", 0)
 __summary__ = ("libpcap written anew in C inside a Python package: capture, "
                "savefiles, BPF, the libpcap C API, a ctypes-compatible layer "
                "and a fast native API")

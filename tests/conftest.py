@@ -306,8 +306,8 @@ def ours_package() -> Path:
     """Our built package directory (with lib/libpcap.so and include/)."""
     pkg = package_dir()
     if pkg is None:
-        pytest.skip("the libpcap package is not importable (build it in place: "
-                    "python setup.py build_ext --inplace)")
+        pytest.skip("the libpcap package is not importable (install it: "
+                    "python -m pip install -e .)")
     if not (pkg / "lib" / "libpcap.so").is_file():
         pytest.skip(f"{pkg}/lib/libpcap.so missing: the package is not built")
     if not (pkg / "include" / "pcap" / "pcap.h").is_file():
