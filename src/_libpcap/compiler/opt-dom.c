@@ -143,7 +143,7 @@ opt_dom_init(struct opt_state *os)
 	d->run_end[1] = uints(os, n);
 	d->run_epoch[0] = uints(os, n);
 	d->run_epoch[1] = uints(os, n);
-	for (d->mmask = 255; d->mmask < 4 * n; d->mmask = 2 * d->mmask + 1)
+	for (d->mmask = 63; d->mmask < 4 * n; d->mmask = 2 * d->mmask + 1)
 		;
 	d->memo = opt_calloc(os, (size_t)d->mmask + 1, sizeof(*d->memo));
 	d->path = uints(os, 2 * (size_t)n + 1);

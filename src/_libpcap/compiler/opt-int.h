@@ -93,6 +93,15 @@ struct opt_state {
 
 	struct opt_vec stack;	/* scratch for walks */
 	struct opt_vec order;	/* scratch: blocks in walk order */
+
+	/* opt_deadstores' last definition of each atom, all NULL between
+	   blocks (cleared as it is read, so no memset per block). */
+	struct stmt *last_def[CC_N_ATOMS];
+
+	/* Small arrays come from one pool, not a calloc each (a short
+	   filter asks for some forty). */
+	char *pool;
+	size_t pool_used, pool_size;
 };
 
 /* ---- opt.c ------------------------------------------------------------ */

@@ -517,20 +517,21 @@ static void
 opt_deadstores(struct opt_state *os, struct block *b)
 {
 	struct slist *s;
-	struct stmt *last[CC_N_ATOMS];
+	struct stmt **last = os->last_def;
 	int atom;
 
-	memset(last, 0, sizeof(last));
 	for (s = b->stmts; s != NULL; s = s->next)
 		deadstmt(os, &s->s, last);
 	deadstmt(os, &b->s, last);
 	/* definitions nobody after the block reads */
-	for (atom = 0; atom < CC_N_ATOMS; ++atom)
+	for (atom = 0; atom < CC_N_ATOMS; ++atom) {
 		if (last[atom] != NULL && !CC_ATOMELEM(b->out_use, atom)) {
 			last[atom]->code = OPT_NOP;
 			b->val[atom] = OPT_VAL_UNKNOWN;
 			changed(os);
 		}
+		last[atom] = NULL;
+	}
 }
 
 /* ------------------------------------------------------------------------

@@ -6,6 +6,7 @@
  * agree.  A pass recomputes levels, dominators, use-def and edge
  * dominators, then visits every block from the root's level down.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,19 +14,40 @@
 
 /*
  * The optimizer's tables are sized once, from the number of blocks and
- * statements, and are mostly sparse in use: they come from calloc (whose
- * untouched pages cost nothing) and are freed when the compile ends,
- * rather than from the arena, which zero-fills and doubles its chunks.
+ * statements, and are mostly sparse in use: large ones come from calloc
+ * (whose untouched pages cost nothing) and are freed when the compile
+ * ends, rather than from the arena, which zero-fills and doubles its
+ * chunks.  Small ones are cut from a pool: a short filter needs some forty
+ * of them, and a calloc and a free each cost more than its compile.
  */
+#define OPT_POOL_SIZE	((size_t)32 << 10)
+
 void *
 opt_calloc(struct opt_state *os, size_t n, size_t size)
 {
+	const size_t align = sizeof(max_align_t);
+	size_t bytes;
 	void *p;
 
 	if (n == 0)
 		n = 1;
 	if (size != 0 && n > (size_t)-1 / size)
 		cc_error(os->cc, "out of memory");
+	bytes = n * size;
+	if (bytes <= OPT_POOL_SIZE / 8) {
+		bytes = (bytes + align - 1) & ~(align - 1);
+		if (os->pool == NULL || os->pool_size - os->pool_used < bytes) {
+			os->pool = malloc(OPT_POOL_SIZE);
+			if (os->pool == NULL)
+				cc_error(os->cc, "out of memory");
+			cc_on_cleanup(os->cc, free, os->pool);
+			os->pool_size = OPT_POOL_SIZE;
+			os->pool_used = 0;
+		}
+		p = os->pool + os->pool_used;
+		os->pool_used += bytes;
+		return memset(p, 0, bytes);
+	}
 	p = calloc(n, size);
 	if (p == NULL)
 		cc_error(os->cc, "out of memory");

@@ -929,7 +929,7 @@ push(struct parser *P, enum frame_kind k, int entries)
 	struct frame *f;
 
 	if (P->nfr == P->cap) {
-		size_t cap = P->cap ? 2 * P->cap : 64;
+		size_t cap = P->cap ? 2 * P->cap : 8;
 		struct frame *fr = cc_alloc(P->cc, cap * sizeof(*fr));
 
 		if (P->nfr > 0)
