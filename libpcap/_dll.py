@@ -63,12 +63,19 @@ dll: ctypes.CDLL = ctypes.CDLL(str(DLL_PATH))
 
 _missing: list[str] = []
 
+#: (prototype, symbol, keyword names) of every bound function, since ctypes
+#: keeps a prototype's name and paramflags private; tools/gen_compat_stubs.py
+#: writes the type stubs from them and the prototypes' argtypes and restype.
+bound: list[tuple[Any, str, tuple[str, ...]]] = []
+
 
 def prototype(symbol: str, restype: Any, *params: tuple[str, Any]) -> Any:
     """Bind *symbol* of the core; AttributeError if the core lacks it."""
     argtypes = tuple(argtype for _, argtype in params)
     paramflags = tuple((1, name) for name, _ in params)
-    return ctypes.CFUNCTYPE(restype, *argtypes)((symbol, dll), paramflags)
+    proto = ctypes.CFUNCTYPE(restype, *argtypes)((symbol, dll), paramflags)
+    bound.append((proto, symbol, tuple(name for name, _ in params)))
+    return proto
 
 
 def function(symbol: str, restype: Any, *params: tuple[str, Any]) -> Any:
