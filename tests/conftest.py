@@ -67,6 +67,16 @@ def _shared_dir() -> Optional[Path]:
     return path if (path / "conformance").is_dir() else None
 
 
+def pytest_report_header(config: Any) -> str:
+    """Say once, at the top of the run, where the shared test-data kit is
+    (or that the tests needing it will skip)."""
+    path = _shared_dir()
+    if path is not None:
+        return f"shared test-data kit: {path}"
+    return ("shared test-data kit: NOT FOUND (set LIBPCAP_SHARED or put it at "
+            "../shared next to the repository); the tests that need it skip")
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     path = _shared_dir()
