@@ -97,7 +97,7 @@ for py in "${pythons[@]}"; do
         bad=$(objdump -T "$so" | awk '$0 ~ /\*UND\*/ && $(NF-1) !~ /^\(GLIBC_/ && $NF !~ /^(_?Py|__gmon_start__|_ITM_)/ {print $NF}')
         [ -z "$bad" ] || { echo "build_dist: $so: unresolved symbols: $bad" >&2; exit 1; }
     done
-    "$TOOLS/bin/auditwheel" repair "${plat[@]}" -w "$DIST" "$raw"/*.whl >"$WORK/repair-$ver.log" 2>&1 \
+    PATH="$TOOLS/bin:$PATH" "$TOOLS/bin/auditwheel" repair "${plat[@]}" -w "$DIST" "$raw"/*.whl >"$WORK/repair-$ver.log" 2>&1 \
         || { cat "$WORK/repair-$ver.log" >&2; exit 1; }
 done
 
