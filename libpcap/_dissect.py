@@ -121,11 +121,13 @@ def _need(data: bytes, end: int, proto: str) -> None:
 
 
 def _u16(data: bytes, off: int) -> int:
-    return _U16.unpack_from(data, off)[0]
+    value: int = _U16.unpack_from(data, off)[0]
+    return value
 
 
 def _u32(data: bytes, off: int) -> int:
-    return _U32.unpack_from(data, off)[0]
+    value: int = _U32.unpack_from(data, off)[0]
+    return value
 
 
 def _mac(data: bytes) -> str:
