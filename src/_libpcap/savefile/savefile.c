@@ -54,6 +54,7 @@ sf_state_free(struct sf_state *st)
 {
 	sf_buf_free(&st->in);
 	free(st->ifaces);
+	sf_ng_info_free(&st->info);
 	free(st);
 }
 

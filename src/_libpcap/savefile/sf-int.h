@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pcap-int.h"
+#include "savefile.h"
 
 /* ---- sf-buffer.c: our own read buffer over the FILE * ------------------ */
 
@@ -113,6 +114,23 @@ struct sf_ng_if {
 	uint64_t scale_factor;		/* for the power-of-10 cases */
 	int64_t tsoffset;		/* seconds added to every time stamp */
 	enum sf_ng_scale scale;
+	uint32_t info;			/* its entry in sf_state.info_ifaces */
+	int dlt;			/* native mode: its own link type */
+	uint32_t snapshot;		/* ... and snapshot (adjusted) */
+};
+
+/*
+ * What the blocks say, kept for sf_ng_iface_at / sf_ng_section_at: one
+ * entry per IDB and SHB of the file (both bounded by the file's size, as
+ * libpcap's interface table is), strings and lists in `owned`.
+ */
+struct sf_ng_info {
+	struct sf_ng_iface *ifaces;
+	uint32_t n_ifaces, cap_ifaces;
+	struct sf_ng_section *sections;
+	uint32_t n_sections, cap_sections;
+	void **owned;			/* malloc'd strings and arrays */
+	size_t n_owned, cap_owned;
 };
 
 struct sf_state {
@@ -130,7 +148,25 @@ struct sf_state {
 	uint32_t ifcount;		/* interfaces of the current section */
 	uint32_t ifaces_size;
 	struct sf_ng_if *ifaces;
+	struct sf_ng_info info;
+	int native;			/* sf_ng_set_native */
+	int have_last;			/* last packet's facts are in last */
+	struct sf_ng_packet last;
 };
+
+/* sf-nginfo.c: record a section / an interface (options at opts); 0, or
+   -1 when out of memory.  sf_ng_opt_flags: epb_flags of an EPB's options. */
+INTERNAL int sf_ng_info_section(struct sf_ng_info *info, int swapped,
+    unsigned major, unsigned minor, int64_t length, const u_char *opts,
+    size_t optlen);
+INTERNAL int sf_ng_info_iface(struct sf_ng_info *info, uint32_t id, int dlt,
+    uint32_t snaplen, const struct sf_ng_if *ifc, int swapped,
+    const u_char *opts, size_t optlen);
+INTERNAL uint32_t sf_ng_opt_flags(const u_char *opts, size_t optlen,
+    int swapped);
+INTERNAL int64_t sf_ng_opt_tsoffset(const u_char *opts, size_t optlen,
+    int swapped);
+INTERNAL void sf_ng_info_free(struct sf_ng_info *info);
 
 enum { SF_LEN_NOT_SWAPPED, SF_LEN_SWAPPED, SF_LEN_MAYBE_SWAPPED };
 enum { SF_TS_PASS, SF_TS_UP, SF_TS_DOWN };

@@ -98,7 +98,7 @@ static int
 read_block(pcap_t *p, struct sf_state *st, struct cursor *c, char *errbuf)
 {
 	struct sf_buf *in = &st->in;
-	const int sw = p->swapped;
+	int sw = p->swapped;
 	uint32_t type, len, trailer;
 	size_t body;
 	ssize_t got;
@@ -115,6 +115,16 @@ read_block(pcap_t *p, struct sf_state *st, struct cursor *c, char *errbuf)
 	}
 	b = sf_buf_cur(in);
 	type = sf_ld32(b, sw);
+	if (type == BT_SHB && st->native) {
+		/* A section may be in either byte order: its magic says. */
+		got = sf_buf_fill(in, BLOCK_HDR_LEN + 4, errbuf);
+		if (got < 0)
+			return -1;
+		b = sf_buf_cur(in);
+		if (got >= BLOCK_HDR_LEN + 4 &&
+		    sf_ld32(b + 8, !sw) == BYTE_ORDER_MAGIC)
+			p->swapped = sw = !sw;
+	}
 	len = sf_ld32(b + 4, sw);
 	if (len < BLOCK_HDR_LEN + BLOCK_TRL_LEN) {
 		in->pos += BLOCK_HDR_LEN;
@@ -278,8 +288,11 @@ idb_options(pcap_t *p, struct cursor *c, struct sf_ng_if *ifc, int *binary,
 
 /* Record an IDB's interface (options at *c); 0 or -1 with errbuf. */
 static int
-add_interface(pcap_t *p, struct sf_state *st, struct cursor *c, char *errbuf)
+add_interface(pcap_t *p, struct sf_state *st, struct cursor *c, int dlt,
+    uint32_t snaplen, char *errbuf)
 {
+	const u_char *opts = c->data;
+	size_t optlen = c->left;
 	struct sf_ng_if *ifc;
 	int binary = 0;
 
@@ -310,6 +323,15 @@ add_interface(pcap_t *p, struct sf_state *st, struct cursor *c, char *errbuf)
 	ifc->scale = SF_NG_PASS;
 	if (idb_options(p, c, ifc, &binary, errbuf) < 0)
 		return -1;
+	ifc->dlt = dlt;
+	ifc->snapshot = sf_adjust_snapshot(dlt, snaplen);
+	ifc->info = st->info.n_ifaces;
+	if (sf_ng_info_iface(&st->info, st->ifcount - 1, dlt, snaplen, ifc,
+	    p->swapped, opts, optlen) < 0) {
+		core_fmt(errbuf, "out of memory for per-interface information "
+		    "(%u interfaces)", st->ifcount);
+		return -1;
+	}
 
 	if (ifc->tsresol == st->user_tsresol)
 		ifc->scale = SF_NG_PASS;
@@ -404,6 +426,13 @@ sf_ng_probe(pcap_t *p, struct sf_state *st, u_int precision, char *errbuf)
 	p->version_minor = (int)vminor;
 	p->bufsize = total > 2048 ? (int)total : 2048;
 	st->max_blocksize = INITIAL_MAX_BLOCKSIZE;
+	/* b stays valid until the next read. */
+	if (sf_ng_info_section(&st->info, sw, vmajor, vminor,
+	    (int64_t)sf_ld64(b + 16, sw), b + BLOCK_HDR_LEN + SHB_FIXED_LEN,
+	    total - BLOCK_HDR_LEN - SHB_FIXED_LEN - BLOCK_TRL_LEN) < 0) {
+		core_fmt(errbuf, "out of memory for section information");
+		return SF_PROBE_FAILED;
+	}
 
 	/* The first IDB fixes the handle's link-layer type and snapshot. */
 	for (;;) {
@@ -422,7 +451,9 @@ sf_ng_probe(pcap_t *p, struct sf_state *st, u_int precision, char *errbuf)
 				return SF_PROBE_FAILED;
 			idb_linktype = sf_ld16(b, sw);
 			snaplen = sf_ld32(b + 4, sw);
-			if (add_interface(p, st, &c, errbuf) < 0)
+			if (add_interface(p, st, &c,
+			    dl_linktype_to_dlt((int)idb_linktype), snaplen,
+			    errbuf) < 0)
 				return SF_PROBE_FAILED;
 			break;
 		}
@@ -441,18 +472,30 @@ sf_ng_probe(pcap_t *p, struct sf_state *st, u_int precision, char *errbuf)
 	return SF_PROBE_OK;
 }
 
-/* A later IDB: it must agree with the first, then it is recorded. */
+/* A later IDB: it must agree with the first (native mode: any link type
+   and snapshot), then it is recorded. */
 static int
 next_idb(pcap_t *p, struct sf_state *st, struct cursor *c)
 {
 	const u_char *b = take(c, IDB_FIXED_LEN, p->errbuf);
 	unsigned linktype;
 	uint32_t snaplen;
+	int dlt;
 
 	if (b == NULL)
 		return -1;
 	linktype = sf_ld16(b, p->swapped);
 	snaplen = sf_ld32(b + 4, p->swapped);
+	if (st->native) {
+		uint64_t mb;
+
+		dlt = dl_linktype_to_dlt((int)linktype);
+		mb = MAX_BLOCKSIZE_FOR_SNAPLEN(dl_max_snaplen_for_dlt(dlt));
+		if (mb > st->max_blocksize)
+			st->max_blocksize = mb > UINT32_MAX ? UINT32_MAX :
+			    (uint32_t)mb;
+		return add_interface(p, st, c, dlt, snaplen, p->errbuf);
+	}
 	/* libpcap compares the DLT with the IDB's raw LINKTYPE value. */
 	if ((unsigned)p->linktype != linktype) {
 		core_fmt(p->errbuf, "an interface has a type %u different from "
@@ -465,7 +508,7 @@ next_idb(pcap_t *p, struct sf_state *st, struct cursor *c)
 		    "interface", snaplen);
 		return -1;
 	}
-	return add_interface(p, st, c, p->errbuf);
+	return add_interface(p, st, c, p->linktype, snaplen, p->errbuf);
 }
 
 /* A new section: same byte order required; its interfaces start over. */
@@ -495,6 +538,12 @@ next_shb(pcap_t *p, struct sf_state *st, struct cursor *c)
 		return -1;
 	}
 	st->ifcount = 0;
+	if (sf_ng_info_section(&st->info, p->swapped, vmajor,
+	    sf_ld16(b + 6, p->swapped), (int64_t)sf_ld64(b + 8, p->swapped),
+	    c->data, c->left) < 0) {
+		core_fmt(p->errbuf, "out of memory for section information");
+		return -1;
+	}
 	return 0;
 }
 
@@ -508,7 +557,10 @@ sf_ng_next(pcap_t *p, struct pcap_pkthdr *h, const u_char **data)
 	uint64_t t, sec, frac;
 	struct cursor c;
 	u_char *b;
+	int dlt;
+	uint32_t snapshot;
 
+	st->have_last = 0;
 	for (;;) {
 		int r = read_block(p, st, &c, p->errbuf);
 
@@ -533,8 +585,9 @@ sf_ng_next(pcap_t *p, struct pcap_pkthdr *h, const u_char **data)
 			/* First interface, no time stamp, caplen implied. */
 			if_id = 0;
 			len = sf_ld32(b, sw);
-			caplen = len < (uint32_t)p->snapshot ? len :
-			    (uint32_t)p->snapshot;
+			snapshot = st->native && st->ifcount > 0 ?
+			    st->ifaces[0].snapshot : (uint32_t)p->snapshot;
+			caplen = len < snapshot ? len : snapshot;
 			t = 0;
 			goto found;
 
@@ -571,14 +624,16 @@ found:
 		    "interface", if_id);
 		return -1;
 	}
+	ifc = &st->ifaces[if_id];
+	dlt = st->native ? ifc->dlt : p->linktype;
+	snapshot = st->native ? ifc->snapshot : (uint32_t)p->snapshot;
 	/* Unlike classic pcap, pcapng gives no slack past the snapshot. */
-	if (caplen > (uint32_t)p->snapshot) {
+	if (caplen > snapshot) {
 		core_fmt(p->errbuf, "invalid packet capture length %u, bigger "
-		    "than snaplen of %d", caplen, p->snapshot);
+		    "than snaplen of %u", caplen, snapshot);
 		return -1;
 	}
 
-	ifc = &st->ifaces[if_id];
 	/* Unsigned 64-bit arithmetic throughout, wrapping as libpcap's does. */
 	sec = t / ifc->tsresol + (uint64_t)ifc->tsoffset;
 	frac = t % ifc->tsresol;
@@ -605,7 +660,19 @@ found:
 	h->caplen = caplen;
 	h->len = len;
 	/* The block lives in our buffer, so fixing it up in place is fine. */
-	sf_post_process(p->linktype, sw, h, b);
+	sf_post_process(dlt, sw, h, b);
 	*data = b;
+	if (st->native) {
+		/* What follows the data (padded to 4 bytes) is options. */
+		size_t pad = (4 - caplen % 4) % 4;
+
+		st->last.iface = ifc->info;
+		st->last.swapped = sw;
+		st->last.opts = c.data + (pad < c.left ? pad : c.left);
+		st->last.optlen = (uint32_t)(pad < c.left ? c.left - pad : 0);
+		st->last.flags = c.type == BT_SPB ? 0 :
+		    sf_ng_opt_flags(st->last.opts, st->last.optlen, sw);
+		st->have_last = 1;
+	}
 	return 1;
 }
