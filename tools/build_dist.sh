@@ -5,11 +5,16 @@
 #   tools/build_dist.sh                 every CPython >= 3.9 found
 #   tools/build_dist.sh python3.9 ...   only these interpreters
 #
-# The wheels target glibc 2.17 (manylinux_2_17, i.e. manylinux2014): the C
-# code is compiled and linked by `zig cc -target <arch>-linux-gnu.2.17`
-# (the `ziglang` package from PyPI), against glibc 2.17's symbol set, so the
-# binaries reference no glibc symbol newer than 2.17, whatever the glibc of
-# the build machine.  `auditwheel repair` then checks that (it refuses a
+# The wheels target glibc 2.24 (manylinux_2_24): the C code is compiled and
+# linked by `zig cc -target <arch>-linux-gnu.2.24` (the `ziglang` package
+# from PyPI), against glibc 2.24's symbol set, so the binaries reference no
+# glibc symbol newer than that, whatever the glibc of the build machine.
+# Why not older: the native Reader reads an in-memory file object through
+# fmemopen(), and only glibc 2.22's fmemopen (GLIBC_2.22) accepts an empty
+# buffer; linked against 2.17 the binaries bind the old fmemopen
+# (GLIBC_2.2.5), which fails with EINVAL there (the suite catches it:
+# test_native_api's empty-BytesIO cases).  2.22 rounds up to auditwheel's
+# manylinux_2_24 policy.  `auditwheel repair` then checks that (it refuses a
 # wheel that needs more) and writes the manylinux tag; `auditwheel show`
 # prints the verdict for each wheel.  LIBPCAP_NATIVE_CC=1 builds with the
 # machine's own compiler instead, and the tag is then the lowest that
@@ -25,7 +30,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 DIST=${DIST:-$ROOT/dist}
 TOOLS=${RELEASE_TOOLS:-$ROOT/build/release-tools}
-GLIBC=2.17
+GLIBC=2.24
 ARCH=$(uname -m)
 
 log() { echo "::: build_dist: $*"; }
@@ -90,7 +95,7 @@ for py in "${pythons[@]}"; do
         --disable-pip-version-check -w "$raw" "$SDIST" >"$WORK/wheel-$ver.log" 2>&1 \
         || { cat "$WORK/wheel-$ver.log" >&2; exit 1; }
     # The core must resolve every libc symbol at link time (no symbol that
-    # glibc 2.17 lacks left for the loader to miss); the extension may leave
+    # the target glibc lacks left for the loader to miss); the extension may leave
     # only the interpreter's own symbols undefined.
     unzip -q -o "$raw"/*.whl -d "$raw/tree"
     for so in "$raw"/tree/libpcap/lib/libpcap.so "$raw"/tree/libpcap/_libpcap*.so; do
