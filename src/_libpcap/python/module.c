@@ -95,6 +95,8 @@ module_traverse(PyObject *m, visitproc visit, void *arg)
 	ext_state *st = PyModule_GetState(m);
 
 	Py_VISIT(st->PacketType);
+	Py_VISIT(st->InterfaceType);
+	Py_VISIT(st->SectionType);
 	Py_VISIT(st->ReaderType);
 	Py_VISIT(st->WriterType);
 	Py_VISIT(st->FilterType);
@@ -142,6 +144,8 @@ module_clear(PyObject *m)
 	ext_state *st = PyModule_GetState(m);
 
 	Py_CLEAR(st->PacketType);
+	Py_CLEAR(st->InterfaceType);
+	Py_CLEAR(st->SectionType);
 	Py_CLEAR(st->ReaderType);
 	Py_CLEAR(st->WriterType);
 	Py_CLEAR(st->FilterType);
@@ -235,6 +239,7 @@ module_exec(PyObject *m)
 #undef INTERN
 
 	if (ext_errors_init(m, st) < 0 || ext_packet_init_type(m, st) < 0 ||
+	    ext_pcapng_init_types(m, st) < 0 ||
 	    ext_reader_init_type(m, st) < 0 || ext_writer_init_type(m, st) < 0 ||
 	    ext_filter_init_type(m, st) < 0 || ext_compile_init(m, st) < 0 ||
 	    ext_capture_init_type(m, st) < 0)

@@ -68,6 +68,8 @@ void ext_exc_clear(ext_saved_exc *s);
 
 typedef struct {
 	PyTypeObject *PacketType;
+	PyTypeObject *InterfaceType;	/* pcapng.c (structseq) */
+	PyTypeObject *SectionType;
 	PyTypeObject *ReaderType;
 	PyTypeObject *WriterType;
 	PyTypeObject *FilterType;
@@ -114,6 +116,9 @@ typedef struct {
 	uint32_t nsec;		/* 0 .. 999999999 */
 	uint32_t caplen;
 	uint32_t wirelen;
+	uint32_t flags;		/* pcapng epb_flags, 0 if none */
+	PyObject *iface;	/* pcapng: its Interface, else NULL */
+	PyObject *comments;	/* pcapng: tuple of str, NULL if none */
 } ext_packet;
 
 int ext_packet_init_type(PyObject *module, ext_state *st);
@@ -125,6 +130,26 @@ PyObject *ext_packet_new(ext_state *st, int64_t sec, uint32_t nsec,
 PyObject *ext_ts_ns_to_pylong(int64_t sec, uint32_t nsec);
 /* Split a Python int of nanoseconds into (sec, nsec) with floor semantics. */
 int ext_ts_ns_from_pylong(PyObject *o, int64_t *sec, uint32_t *nsec);
+
+/* ---- pcapng interfaces and sections (pcapng.c) ------------------------ */
+
+struct sf_ng_iface;
+struct sf_ng_section;
+struct sf_ng_packet;
+struct ngw_iface;
+int ext_pcapng_init_types(PyObject *module, ext_state *st);
+PyObject *ext_interface_from_reader(ext_state *st,
+				    const struct sf_ng_iface *f,
+				    uint32_t index);
+PyObject *ext_interface_from_writer(ext_state *st, const struct ngw_iface *f,
+				    uint32_t id, uint32_t section);
+PyObject *ext_section_from_reader(ext_state *st,
+				  const struct sf_ng_section *s,
+				  uint32_t index);
+/* A tuple of str from NUL-terminated UTF-8 texts. */
+PyObject *ext_comments_tuple(const char *const *list, uint32_t n);
+/* The opt_comments left in a packet's options, as a tuple of str. */
+PyObject *ext_packet_comments(struct sf_ng_packet *pk);
 
 /* ---- Reader / Writer (reader.c, writer.c) ----------------------------- */
 

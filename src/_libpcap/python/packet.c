@@ -104,6 +104,9 @@ packet_wrap(PyTypeObject *type, PyObject *b, int64_t sec, uint32_t nsec,
 	pk->nsec = nsec;
 	pk->caplen = caplen;
 	pk->wirelen = wirelen;
+	pk->flags = 0;
+	pk->iface = NULL;
+	pk->comments = NULL;
 	return (PyObject *)pk;
 }
 
@@ -175,6 +178,8 @@ packet_dealloc(PyObject *self)
 	PyTypeObject *tp = Py_TYPE(self);
 
 	Py_XDECREF(((ext_packet *)self)->data);
+	Py_XDECREF(((ext_packet *)self)->iface);
+	Py_XDECREF(((ext_packet *)self)->comments);
 	PyObject_Free(self);
 	Py_DECREF(tp);
 }
@@ -202,7 +207,55 @@ packet_get_ts_frac_ns(PyObject *self, void *closure)
 	return PyLong_FromUnsignedLong(((ext_packet *)self)->nsec);
 }
 
+static PyObject *
+packet_get_interface(PyObject *self, void *closure)
+{
+	PyObject *i = ((ext_packet *)self)->iface;
+
+	(void)closure;
+	return Py_NewRef(i != NULL ? i : Py_None);
+}
+
+static PyObject *
+packet_get_comments(PyObject *self, void *closure)
+{
+	PyObject *c = ((ext_packet *)self)->comments;
+
+	(void)closure;
+	return c != NULL ? Py_NewRef(c) : PyTuple_New(0);
+}
+
+static PyObject *
+packet_get_flags(PyObject *self, void *closure)
+{
+	(void)closure;
+	return PyLong_FromUnsignedLong(((ext_packet *)self)->flags);
+}
+
+/* epb_flags bits 0-1: 1 inbound, 2 outbound, 0 or 3 not known. */
+static PyObject *
+packet_get_direction(PyObject *self, void *closure)
+{
+	uint32_t d = ((ext_packet *)self)->flags & 3;
+
+	(void)closure;
+	if (d == 1)
+		return PyUnicode_FromString("in");
+	if (d == 2)
+		return PyUnicode_FromString("out");
+	Py_RETURN_NONE;
+}
+
 static PyGetSetDef packet_getset[] = {
+	{"interface", packet_get_interface, NULL,
+	 "The Interface it was captured on (pcapng files), else None.", NULL},
+	{"comments", packet_get_comments, NULL,
+	 "Its comments (pcapng opt_comment), a tuple of str.", NULL},
+	{"flags", packet_get_flags, NULL,
+	 "Its pcapng epb_flags word (direction, reception type, errors); "
+	 "0 if none.", NULL},
+	{"direction", packet_get_direction, NULL,
+	 "'in' or 'out' when its flags say, else None.", NULL},
 	{"ts_ns", packet_get_ts_ns, NULL,
 	 "Timestamp in integer nanoseconds since the epoch.", NULL},
 	{"ts_sec", packet_get_ts_sec, NULL,

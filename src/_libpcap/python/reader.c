@@ -63,6 +63,13 @@ typedef struct {
 	uint32_t wirelen;
 	uint32_t pass;		/* the filter accepts it (1 without filter) */
 	size_t off;		/* into the stage's data block */
+	/* pcapng (native mode): its interface (UINT32_MAX: none), flags,
+	   and its options when they hold comments (odata[oopt..]) */
+	uint32_t iface;
+	uint32_t flags;
+	uint32_t ooptlen;
+	int oswapped;
+	size_t oopt;
 } stage_rec;
 
 typedef struct {
@@ -90,11 +97,15 @@ typedef struct {
 	char pend_msg[PCAP_ERRBUF_SIZE];
 	/* cached facts of the open file */
 	int linktype, snaplen, swapped, major, minor;
+	int ng;			/* a pcapng file, read in native mode */
+	PyObject *ifaces;	/* ng: list of Interface, by file index */
 	/* the stage */
 	stage_rec *recs;
 	size_t nrec, pos;
 	unsigned char *data;
 	size_t dlen, dcap;
+	unsigned char *odata;	/* options that hold comments */
+	size_t olen, ocap;
 } ext_reader;
 
 /* The header's time stamp as ts_ns = sec * 1e9 + nsec, nsec normalised. */
@@ -162,12 +173,117 @@ stage_reserve(ext_reader *r, size_t more)
 	return 0;
 }
 
+/* Is the interface at file index i of the Reader's link type? */
+static int
+same_linktype(ext_reader *r, uint32_t i)
+{
+	const struct sf_ng_iface *f = sf_ng_iface_at(r->p, i);
+
+	return f != NULL && f->dlt == r->linktype;
+}
+
+/*
+ * A pcapng packet's facts into rec: its interface and flags, and its
+ * options copied aside when they hold a comment.  0, or -1 when out of
+ * memory.  Needs no GIL.
+ */
+static int
+stage_meta(ext_reader *r, stage_rec *rec)
+{
+	struct sf_ng_packet m, probe;
+	const char *c;
+	size_t clen;
+
+	rec->iface = UINT32_MAX;
+	rec->flags = 0;
+	rec->ooptlen = 0;
+	if (!r->ng || !sf_ng_last_packet(r->p, &m))
+		return 0;
+	rec->iface = m.iface;
+	rec->flags = m.flags;
+	probe = m;
+	if (!sf_ng_next_comment(&probe, &c, &clen))
+		return 0;
+	if (r->olen + m.optlen > r->ocap) {
+		size_t cap = r->ocap ? r->ocap : 4096;
+		unsigned char *n;
+
+		while (cap < r->olen + m.optlen)
+			cap *= 2;
+		n = PyMem_RawRealloc(r->odata, cap);
+		if (n == NULL)
+			return -1;
+		r->odata = n;
+		r->ocap = cap;
+	}
+	memcpy(r->odata + r->olen, m.opts, m.optlen);
+	rec->oopt = r->olen;
+	rec->ooptlen = m.optlen;
+	rec->oswapped = m.swapped;
+	r->olen += m.optlen;
+	return 0;
+}
+
+/* The Interface at file index i (new reference), built on first use. */
+static PyObject *
+reader_iface(ext_reader *r, uint32_t i)
+{
+	while ((size_t)PyList_GET_SIZE(r->ifaces) <= i) {
+		uint32_t k = (uint32_t)PyList_GET_SIZE(r->ifaces);
+		const struct sf_ng_iface *f = sf_ng_iface_at(r->p, k);
+		PyObject *o;
+
+		if (f == NULL) {
+			PyErr_SetString(PyExc_SystemError,
+					"pcapng interface missing");
+			return NULL;
+		}
+		o = ext_interface_from_reader(r->st, f, k);
+		if (o == NULL || PyList_Append(r->ifaces, o) < 0) {
+			Py_XDECREF(o);
+			return NULL;
+		}
+		Py_DECREF(o);
+	}
+	return Py_NewRef(PyList_GET_ITEM(r->ifaces, i));
+}
+
+/* Give pkt (a new Packet) what its block said; NULL (pkt released) on
+   failure. */
+static PyObject *
+packet_add_meta(ext_reader *r, PyObject *pkt, uint32_t iface, uint32_t flags,
+		struct sf_ng_packet *opts)
+{
+	ext_packet *pk = (ext_packet *)pkt;
+
+	if (pkt == NULL || iface == UINT32_MAX)
+		return pkt;
+	pk->flags = flags;
+	pk->iface = reader_iface(r, iface);
+	if (pk->iface == NULL) {
+		Py_DECREF(pkt);
+		return NULL;
+	}
+	if (opts != NULL) {
+		pk->comments = ext_packet_comments(opts);
+		if (pk->comments == NULL) {
+			Py_DECREF(pkt);
+			return NULL;
+		}
+	}
+	return pkt;
+}
+
 /* The filter's verdict on a staged record: 1 without a filter. */
 static inline uint32_t
 stage_judge(ext_reader *r, const stage_rec *rec)
 {
-	return r->filter == NULL ||
-	       ext_filter_run(r->filter, r->data + rec->off, rec->wirelen,
+	if (r->filter == NULL)
+		return 1;
+	/* A filter is code for one link type: the file's first. */
+	if (rec->iface != UINT32_MAX && !same_linktype(r, rec->iface))
+		return 0;
+	return ext_filter_run(r->filter, r->data + rec->off, rec->wirelen,
 			      rec->caplen) != 0;
 }
 
@@ -187,6 +303,7 @@ stage_fill(ext_reader *r, size_t limit)
 
 	r->nrec = r->pos = 0;
 	r->dlen = 0;
+	r->olen = 0;
 	if (limit > STAGE_PKTS)
 		limit = STAGE_PKTS;
 	while (passed < limit) {
@@ -195,6 +312,7 @@ stage_fill(ext_reader *r, size_t limit)
 				break;
 			r->nrec = 0;
 			r->dlen = 0;
+			r->olen = 0;
 		}
 		rc = pcap_next_ex(r->p, &h, &d);
 		if (rc == 1) {
@@ -213,6 +331,12 @@ stage_fill(ext_reader *r, size_t limit)
 			if (h->caplen != 0)
 				memcpy(r->data + r->dlen, d, h->caplen);
 			r->dlen += h->caplen;
+			if (stage_meta(r, rec) < 0) {
+				r->nrec--;
+				r->pend_code = PCAP_ERROR;
+				r->pend_nomem = 1;
+				break;
+			}
 			rec->pass = stage_judge(r, rec);
 			passed += rec->pass;
 		} else if (rc == PCAP_ERROR_BREAK) {
@@ -324,9 +448,18 @@ static inline PyObject *
 reader_take(ext_reader *r)
 {
 	stage_rec *rec = &r->recs[r->pos++];
+	struct sf_ng_packet opts;
+	PyObject *pkt = ext_packet_new(r->st, rec->sec, rec->nsec,
+				       r->data + rec->off, rec->caplen,
+				       rec->wirelen);
 
-	return ext_packet_new(r->st, rec->sec, rec->nsec, r->data + rec->off,
-			      rec->caplen, rec->wirelen);
+	if (rec->iface == UINT32_MAX)
+		return pkt;
+	opts.opts = r->odata + rec->oopt;
+	opts.optlen = rec->ooptlen;
+	opts.swapped = rec->oswapped;
+	return packet_add_meta(r, pkt, rec->iface, rec->flags,
+			       rec->ooptlen ? &opts : NULL);
 }
 
 /*
@@ -339,6 +472,7 @@ direct_fetch(ext_reader *r, PyObject **out)
 {
 	struct pcap_pkthdr *h;
 	const u_char *d;
+	struct sf_ng_packet m;
 	int64_t sec;
 	uint32_t nsec;
 	int rc;
@@ -355,11 +489,26 @@ direct_fetch(ext_reader *r, PyObject **out)
 		r->busy = 0;
 		if (rc != 1)
 			break;
+		if (r->ng && sf_ng_last_packet(r->p, &m)) {
+			if (r->filter != NULL &&
+			    !same_linktype(r, m.iface))
+				continue;
+		} else {
+			m.iface = UINT32_MAX;
+		}
 		if (r->filter == NULL ||
 		    ext_filter_run(r->filter, d, h->len, h->caplen) != 0) {
+			struct sf_ng_packet probe = m;
+			const char *c;
+			size_t clen;
+			int has_comment = m.iface != UINT32_MAX &&
+					  sf_ng_next_comment(&probe, &c, &clen);
+
 			split_ts(h, &sec, &nsec);
 			*out = ext_packet_new(r->st, sec, nsec, d, h->caplen,
 					      h->len);
+			*out = packet_add_meta(r, *out, m.iface, m.flags,
+					       has_comment ? &m : NULL);
 			return *out != NULL ? 1 : -1;
 		}
 	}
@@ -386,8 +535,11 @@ stage_free(ext_reader *r)
 {
 	PyMem_RawFree(r->recs);
 	PyMem_RawFree(r->data);
+	PyMem_RawFree(r->odata);
 	r->recs = NULL;
 	r->data = NULL;
+	r->odata = NULL;
+	r->olen = r->ocap = 0;
 	r->nrec = r->pos = r->dlen = r->dcap = 0;
 }
 
@@ -761,6 +913,13 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 	r->swapped = pcap_is_swapped(p);
 	r->major = pcap_major_version(p);
 	r->minor = pcap_minor_version(p);
+	/* pcapng: every file, with what its blocks say (beyond libpcap) */
+	if (sf_ng_set_native(p) == 0) {
+		r->ifaces = PyList_New(0);
+		if (r->ifaces == NULL)
+			return -1;
+		r->ng = 1;
+	}
 	if (filt != Py_None) {
 		if (reader_filter_arg(r, filt, NULL, Py_None, &f) < 0)
 			return -1;	/* the Reader stays open: dealloc closes */
@@ -798,6 +957,7 @@ reader_traverse(PyObject *self, visitproc visit, void *arg)
 	Py_VISIT(r->keep);
 	Py_VISIT(r->src);
 	Py_VISIT(r->filter);
+	Py_VISIT(r->ifaces);
 	return 0;
 }
 
@@ -811,6 +971,7 @@ reader_dealloc(PyObject *self)
 	if (r->weakreflist != NULL)
 		PyObject_ClearWeakRefs(self);
 	reader_close_handle(r);
+	Py_CLEAR(r->ifaces);
 	Py_CLEAR(r->module);
 	tp->tp_free(self);
 	Py_DECREF(tp);
@@ -1341,6 +1502,65 @@ get_closed(PyObject *self, void *c)
 	return PyBool_FromLong(((ext_reader *)self)->p == NULL);
 }
 
+static PyObject *
+get_format(PyObject *self, void *c)
+{
+	ext_reader *r = (ext_reader *)self;
+
+	(void)c;
+	OPEN_OR_RAISE(r);
+	return PyUnicode_FromString(r->ng ? "pcapng" : "pcap");
+}
+
+static PyObject *
+get_interfaces(PyObject *self, void *c)
+{
+	ext_reader *r = (ext_reader *)self;
+	uint32_t n, i;
+	PyObject *t;
+
+	(void)c;
+	OPEN_OR_RAISE(r);
+	if (!r->ng)
+		return PyTuple_New(0);
+	n = sf_ng_iface_count(r->p);
+	t = PyTuple_New((Py_ssize_t)n);
+	for (i = 0; t != NULL && i < n; i++) {
+		PyObject *o = reader_iface(r, i);
+
+		if (o == NULL)
+			Py_CLEAR(t);
+		else
+			PyTuple_SET_ITEM(t, i, o);
+	}
+	return t;
+}
+
+static PyObject *
+get_sections(PyObject *self, void *c)
+{
+	ext_reader *r = (ext_reader *)self;
+	uint32_t n, i;
+	PyObject *t;
+
+	(void)c;
+	OPEN_OR_RAISE(r);
+	if (!r->ng)
+		return PyTuple_New(0);
+	n = sf_ng_section_count(r->p);
+	t = PyTuple_New((Py_ssize_t)n);
+	for (i = 0; t != NULL && i < n; i++) {
+		PyObject *o = ext_section_from_reader(
+			r->st, sf_ng_section_at(r->p, i), i);
+
+		if (o == NULL)
+			Py_CLEAR(t);
+		else
+			PyTuple_SET_ITEM(t, i, o);
+	}
+	return t;
+}
+
 static PyGetSetDef reader_getset[] = {
 	{"linktype", get_linktype, NULL,
 	 "Link-layer type of the packets (a DLT_ value).", NULL},
@@ -1353,6 +1573,12 @@ static PyGetSetDef reader_getset[] = {
 	 "Name of the link-layer type without DLT_ (e.g. 'EN10MB'), or "
 	 "None when unknown.", NULL},
 	{"closed", get_closed, NULL, "True once close() was called.", NULL},
+	{"format", get_format, NULL, "'pcap' or 'pcapng'.", NULL},
+	{"interfaces", get_interfaces, NULL,
+	 "pcapng: every interface seen so far (all sections, file order), "
+	 "a tuple of Interface; () for a pcap file.", NULL},
+	{"sections", get_sections, NULL,
+	 "pcapng: the sections seen so far, a tuple of Section.", NULL},
 	{"filter", reader_get_filter, NULL,
 	 "The Filter in use (set_filter, or Reader(filter=...)), or None.",
 	 NULL},
