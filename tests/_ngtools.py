@@ -124,7 +124,9 @@ def tshark_packets(source: Source) -> List[Dict[str, Any]]:
         comments = layers.get("pkt_comment")
         flags = frame.get("frame.packet_flags")
         out.append({
-            "ts_ns": epoch_to_ns(frame.get("frame.time_epoch")),
+            # an SPB has no time stamp: tshark shows none
+            "ts_ns": (None if frame.get("frame.time_epoch") is None
+                      else epoch_to_ns(frame.get("frame.time_epoch"))),
             "caplen": int(frame.get("frame.cap_len")),
             "wirelen": int(frame.get("frame.len")),
             "data": bytes.fromhex(raw[0]) if raw else b"",
