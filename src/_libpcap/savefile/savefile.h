@@ -187,10 +187,14 @@ INTERNAL int ngw_set_stats(struct ngw *w, uint32_t iface,
     const struct ngw_stats *st);
 INTERNAL int ngw_flush(struct ngw *w);
 /* Write the NRB and ISBs, flush, free w; fclose(fp) if close_fp.  0, or
-   -1 with the first error in errbuf. */
+   -1 with the first error in errbuf and its errno in errno. */
 INTERNAL int ngw_close(struct ngw *w, int close_fp, char *errbuf);
 INTERNAL const char *ngw_geterr(const struct ngw *w);
-/* The errno of the first failed write, 0 if none. */
+INTERNAL FILE *ngw_file(const struct ngw *w);
+/* The errno of the first failed write, 0 if none.  ngw_failed: a write
+   failed, and every later call fails the same way (a call refused for its
+   arguments writes nothing and leaves the writer as it was). */
 INTERNAL int ngw_errno(const struct ngw *w);
+INTERNAL int ngw_failed(const struct ngw *w);
 
 #endif /* PCAP_SAVEFILE_SAVEFILE_H */

@@ -83,13 +83,12 @@ struct ngw {
 
 /* ---- errors and the block buffer ---------------------------------------- */
 
+/* A call that wrote nothing failed: the writer stays usable. */
 static int
 fail(struct ngw *w, const char *what)
 {
-	if (!w->failed) {
-		w->failed = 1;
+	if (!w->failed)
 		core_fmt(w->errbuf, "%s", what);
-	}
 	return -1;
 }
 
@@ -496,11 +495,12 @@ ngw_write(struct ngw *w, const struct ngw_packet *pk)
 	if (reserve(w, pad + optbytes + 4) < 0)
 		return -1;
 	put(w, zero, pad);
+	/* (the buffer starts mid-block: pad by the value's length) */
 	for (i = 0; i < pk->ncomments; i++) {
 		put16(w, OPT_COMMENT);
 		put16(w, (uint16_t)pk->comment_lens[i]);
 		put(w, pk->comments[i], pk->comment_lens[i]);
-		pad4(w);
+		put(w, zero, (4 - pk->comment_lens[i] % 4) % 4);
 	}
 	if (pk->flags != 0) {
 		put16(w, EPB_FLAGS);
@@ -923,22 +923,36 @@ ngw_flush(struct ngw *w)
 int
 ngw_close(struct ngw *w, int close_fp, char *errbuf)
 {
-	int rc = 0;
+	int rc = w->failed ? -1 : 0;
 
-	if (!w->failed && (write_nrbs(w) < 0 || write_isbs(w) < 0))
+	if (rc == 0 && (write_nrbs(w) < 0 || write_isbs(w) < 0))
 		rc = -1;
-	if (!w->failed && fflush(w->fp) != 0)
+	if (rc == 0 && fflush(w->fp) != 0)
 		rc = fail_errno(w, errno ? errno : EIO,
 		    "error writing pcapng file");
-	if (close_fp && fclose(w->fp) != 0 && !w->failed)
+	if (close_fp && fclose(w->fp) != 0 && rc == 0)
 		rc = fail_errno(w, errno ? errno : EIO,
 		    "error closing pcapng file");
-	if (w->failed) {
-		rc = -1;
+	int err = w->werrno;
+
+	if (rc < 0)
 		core_fmt(errbuf, "%s", w->errbuf);
-	}
 	ngw_free(w);
+	if (rc < 0)
+		errno = err ? err : EIO;	/* the first failure's */
 	return rc;
+}
+
+int
+ngw_failed(const struct ngw *w)
+{
+	return w->failed;
+}
+
+FILE *
+ngw_file(const struct ngw *w)
+{
+	return w->fp;
 }
 
 const char *
