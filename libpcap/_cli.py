@@ -192,8 +192,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("-c", dest="count", metavar="N", type=_packet_count,
                         help="stop after N packets")
     parser.add_argument("-w", dest="write", metavar="OUT",
-                        help="write the packets to the pcap savefile OUT instead of printing them "
-                             "('-' = standard output)")
+                        help="write the packets to the savefile OUT instead of printing them "
+                             "('-' = standard output): pcapng if OUT ends in .pcapng, else pcap")
     parser.add_argument("--nano", action="store_const", const="nano", dest="precision",
                         help="capture, print and write timestamps with nanosecond precision")
     parser.add_argument("--micro", action="store_const", const="micro", dest="precision",
@@ -363,9 +363,51 @@ def _run(args: argparse.Namespace, stderr: TextIO) -> int:
         else:
             dest = args.write
         with Writer(dest, linktype=linktype, snaplen=reader.snaplen, nanosecond=nano) as writer:
-            for packet in packets:
-                writer.write(packet)
+            if writer.format == "pcapng":
+                _copy_to_pcapng(packets, writer)
+            else:
+                _copy_to_pcap(packets, writer, linktype)
     return EXIT_OK
+
+
+def _copy_to_pcap(packets: Iterable[Any], writer: Any, linktype: int) -> None:
+    """A pcap file has one link type: a pcapng file's other ones cannot go in."""
+    for packet in packets:
+        iface = packet.interface
+        if iface is not None and iface.linktype != linktype:
+            raise _Failure("packet on interface %d (%s) has link type %s, not %s: a pcap file "
+                           "holds one link type (write a .pcapng file instead)"
+                           % (iface.index, iface.name or "unnamed",
+                              _datalink_name(iface.linktype), _datalink_name(linktype)))
+        writer.write(packet)
+
+
+def _tsresol_code(ticks: int) -> int:
+    """The if_tsresol byte of a resolution in ticks per second."""
+    for k in range(20):
+        if ticks == 10 ** k:
+            return k
+    if ticks > 0 and ticks & (ticks - 1) == 0:
+        return 0x80 | (ticks.bit_length() - 1)
+    return 9
+
+
+def _copy_to_pcapng(packets: Iterable[Any], writer: Any) -> None:
+    """Packets with their interfaces (one per interface met, in the order
+    met), comments and flags; a pcap file's packets go on interface 0."""
+    ids: Dict[int, int] = {}
+    for packet in packets:
+        iface = packet.interface
+        if iface is None:
+            writer.write(packet)
+            continue
+        wid = ids.get(iface.index)
+        if wid is None:
+            wid = ids[iface.index] = writer.add_interface(
+                iface.linktype, iface.snaplen, name=iface.name, description=iface.description,
+                filter=iface.filter, os=iface.os, hardware=iface.hardware,
+                tsresol=_tsresol_code(iface.tsresol), tsoffset=iface.tsoffset, speed=iface.speed)
+        writer.write(packet, interface=wid)
 
 
 # ---------------------------------------------------------------------------
@@ -700,6 +742,9 @@ def _capture(args: argparse.Namespace, device: str, prog: str, stderr: TextIO) -
                 sys.stdout.flush()
             writer = Writer(sys.stdout.buffer if to_stdout else args.write, linktype=linktype,
                             snaplen=snaplen, nanosecond=nano)
+            if writer.format == "pcapng" and device != "any":
+                # "any" gets one interface per real one, from the packets
+                writer.add_interface(linktype, snaplen, name=device, filter=expression or None)
         elif args.line_buffered:
             sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
@@ -723,6 +768,8 @@ def _capture(args: argparse.Namespace, device: str, prog: str, stderr: TextIO) -
                 failure = exc
             stops.hold()
             if writer is not None:
+                if writer.format == "pcapng" and len(writer.interfaces) == 1:
+                    _record_stats(capture, writer)
                 writer.close()
             if interrupted and not to_stdout:
                 sys.stdout.write("\n")  # as tcpdump: the summary starts below the ^C
@@ -731,6 +778,15 @@ def _capture(args: argparse.Namespace, device: str, prog: str, stderr: TextIO) -
                 stderr.write("%s: pcap_loop: %s\n" % (prog, _error_text(failure)))
             _summary(capture, tally.captured, stderr)
     return EXIT_ERROR if failure is not None else EXIT_OK
+
+
+def _record_stats(capture: Any, writer: Any) -> None:
+    """The capture's counters in the file (an Interface Statistics Block)."""
+    try:
+        stats = capture.stats()
+    except PcapError:
+        return  # the summary below says why
+    writer.set_stats(0, received=stats.recv, dropped=stats.drop, os_dropped=stats.ifdrop)
 
 
 def _pump(capture: Any, limit: Optional[int], consume: Callable[[List[Any]], None]) -> None:

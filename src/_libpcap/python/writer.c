@@ -48,6 +48,7 @@ typedef struct {
 	pcap_dumper_t *d;	/* pcap: NULL once closed */
 	struct ngw *ng;		/* pcapng: NULL once closed */
 	int fmt;
+	int added_ifaces;	/* add_interface() was called */
 	PyObject *target;	/* MODE_OBJECT: the file object */
 	PyObject *weakreflist;
 	ext_saved_exc exc;	/* raised by target.write() */
@@ -527,7 +528,7 @@ fail:
 static PyObject *
 ng_dump(ext_writer *w, PyObject *iface, int64_t sec, uint32_t nsec,
 	const unsigned char *data, size_t len, uint32_t wirelen,
-	PyObject *comment, uint32_t flags)
+	PyObject *comment, uint32_t flags, int flags_given)
 {
 	const char *texts[MAX_COMMENTS];
 	size_t lens[MAX_COMMENTS];
@@ -550,8 +551,21 @@ ng_dump(ext_writer *w, PyObject *iface, int64_t sec, uint32_t nsec,
 			PyErr_SetString(PyExc_ValueError, "no such interface");
 			return NULL;
 		}
-	} else if (ng_default_iface(w) < 0) {
-		return NULL;
+	} else {
+		/* A capture on "any" (LINUX_SLL2): one interface per real
+		   one, unless the caller laid the interfaces out. */
+		int cooked = w->added_ifaces ? -2 :
+			     ngw_iface_for_cooked(w->ng, w->linktype,
+						  (uint32_t)w->snaplen, data,
+						  len > UINT32_MAX ? 0
+								   : (uint32_t)len);
+
+		if (cooked == -1)
+			return raise_ng_error(w);
+		if (cooked >= 0)
+			id = (unsigned long)cooked;
+		else if (ng_default_iface(w) < 0)
+			return NULL;
 	}
 	if (len > UINT32_MAX) {
 		PyErr_SetString(PyExc_OverflowError,
@@ -567,6 +581,12 @@ ng_dump(ext_writer *w, PyObject *iface, int64_t sec, uint32_t nsec,
 	pk.wirelen = wirelen < pk.caplen ? pk.caplen : wirelen;
 	pk.data = data;
 	pk.flags = flags;
+	/* A cooked capture's header tells the direction. */
+	if (!flags_given && flags == 0)
+		pk.flags = ngw_cooked_flags(
+			ngw_iface_at(w->ng, pk.iface) ?
+			ngw_iface_at(w->ng, pk.iface)->dlt : -1,
+			data, pk.caplen);
 	pk.comments = texts;
 	pk.comment_lens = lens;
 	w->busy = 1;
@@ -650,6 +670,18 @@ writer_close_handle(ext_writer *w, int *err)
 	if (w->ng != NULL) {
 		char eb[PCAP_ERRBUF_SIZE];
 		struct ngw *ng = w->ng;
+
+		/* A file without an interface is one libpcap refuses to open:
+		   give an empty one its interface 0. */
+		if (ngw_iface_count(ng) == 0 && !ngw_failed(ng)) {
+			struct ngw_iface ifc;
+
+			memset(&ifc, 0, sizeof ifc);
+			ifc.dlt = w->linktype;
+			ifc.snaplen = (uint32_t)w->snaplen;
+			ifc.tsresol_code = 9;
+			(void)ngw_add_iface(ng, &ifc);
+		}
 
 		w->ng = NULL;
 		w->busy = 1;
@@ -1124,7 +1156,8 @@ write_packet(ext_writer *w, PyObject *arg, PyObject *iface,
 	return ng_dump(w, iface, pk->sec, pk->nsec,
 		       (const unsigned char *)PyBytes_AS_STRING(pk->data),
 		       pk->caplen, pk->wirelen,
-		       comment != NULL ? comment : pk->comments, fl);
+		       comment != NULL ? comment : pk->comments, fl,
+		       flags != NULL);
 }
 
 /* write(packet, /, *, interface=None, comment=<packet's>, flags=<packet's>) */
@@ -1213,7 +1246,8 @@ writer_write_bytes(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
 	}
 	if (w->fmt == FMT_PCAPNG)
 		res = ng_dump(w, argv[3], sec, nsec, view.buf,
-			      (size_t)view.len, (uint32_t)wirelen, argv[4], fl);
+			      (size_t)view.len, (uint32_t)wirelen, argv[4], fl,
+			      argv[5] != NULL);
 	else
 		res = writer_dump(w, sec, nsec, view.buf, (size_t)view.len,
 				  (uint32_t)wirelen);
@@ -1330,6 +1364,7 @@ writer_add_interface(PyObject *self, PyObject *args, PyObject *kwds)
 	w->busy = 1;
 	id = ngw_add_iface(w->ng, &ifc);
 	w->busy = 0;
+	w->added_ifaces = 1;
 	if (id < 0)
 		return raise_ng_error(w);
 	return PyLong_FromLong(id);

@@ -176,6 +176,15 @@ INTERNAL int ngw_add_iface(struct ngw *w, const struct ngw_iface *ifc);
    (if_indextoname) written the first time; -1 on error. */
 INTERNAL int ngw_iface_for_ifindex(struct ngw *w, uint32_t ifindex, int dlt,
     uint32_t snaplen);
+/* For a LINUX_SLL2 packet (a capture on "any"): the id of the interface
+   its cooked header names (as ngw_iface_for_ifindex); -2 when it names
+   none (another link type, or too short), -1 on error. */
+INTERNAL int ngw_iface_for_cooked(struct ngw *w, int dlt, uint32_t snaplen,
+    const u_char *data, uint32_t caplen);
+/* The epb_flags (direction, reception type) a LINUX_SLL or LINUX_SLL2
+   packet's cooked header tells; 0 for other link types. */
+INTERNAL uint32_t ngw_cooked_flags(int dlt, const u_char *data,
+    uint32_t caplen);
 /* Write an EPB; 0, or -1 (ngw_geterr; the first error is kept). */
 INTERNAL int ngw_write(struct ngw *w, const struct ngw_packet *pk);
 /* A name for an IPv4 (af AF_INET) or IPv6 address, written in a Name

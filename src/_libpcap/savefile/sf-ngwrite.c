@@ -392,6 +392,41 @@ ngw_iface_for_ifindex(struct ngw *w, uint32_t ifindex, int dlt,
 	return id;
 }
 
+int
+ngw_iface_for_cooked(struct ngw *w, int dlt, uint32_t snaplen,
+    const u_char *data, uint32_t caplen)
+{
+	uint32_t ifindex;
+
+	/* LINUX_SLL2: protocol (2), reserved (2), interface index (4, big
+	   endian), ... (20 bytes in all). */
+	if (dlt != DLT_LINUX_SLL2 || caplen < 20)
+		return -2;
+	ifindex = (uint32_t)data[4] << 24 | (uint32_t)data[5] << 16 |
+	    (uint32_t)data[6] << 8 | data[7];
+	return ngw_iface_for_ifindex(w, ifindex, dlt, snaplen);
+}
+
+uint32_t
+ngw_cooked_flags(int dlt, const u_char *data, uint32_t caplen)
+{
+	/* epb_flags: direction (bits 0-1) and reception type (bits 2-4) of
+	   the Linux packet types 0..4 (host, broadcast, multicast, other
+	   host, outgoing). */
+	static const uint32_t by_type[5] = {
+		1 | 1 << 2, 1 | 3 << 2, 1 | 2 << 2, 1 | 4 << 2, 2
+	};
+	unsigned type;
+
+	if (dlt == DLT_LINUX_SLL && caplen >= 2)
+		type = (unsigned)data[0] << 8 | data[1];
+	else if (dlt == DLT_LINUX_SLL2 && caplen >= 11)
+		type = data[10];
+	else
+		return 0;
+	return type < 5 ? by_type[type] : 0;
+}
+
 /*
  * sec.nsec as a count of the interface's ticks since its tsoffset; -1 if
  * it is before that or does not fit in 64 bits.
