@@ -377,7 +377,7 @@ def _copy_to_pcap(packets: Iterable[Any], writer: Any, linktype: int) -> None:
         if iface is not None and iface.linktype != linktype:
             raise _Failure("packet on interface %d (%s) has link type %s, not %s: a pcap file "
                            "holds one link type (write a .pcapng file instead)"
-                           % (iface.index, iface.name or "unnamed",
+                           % (iface.number, iface.name or "unnamed",
                               _datalink_name(iface.linktype), _datalink_name(linktype)))
         writer.write(packet)
 
@@ -401,9 +401,9 @@ def _copy_to_pcapng(packets: Iterable[Any], writer: Any) -> None:
         if iface is None:
             writer.write(packet)
             continue
-        wid = ids.get(iface.index)
+        wid = ids.get(iface.number)
         if wid is None:
-            wid = ids[iface.index] = writer.add_interface(
+            wid = ids[iface.number] = writer.add_interface(
                 iface.linktype, iface.snaplen, name=iface.name, description=iface.description,
                 filter=iface.filter, os=iface.os, hardware=iface.hardware,
                 tsresol=_tsresol_code(iface.tsresol), tsoffset=iface.tsoffset, speed=iface.speed)

@@ -20,12 +20,23 @@ re-exports it again at top level) and documents it.
     1970), creating no Python object per packet.  Attributes: ``linktype``,
     ``snaplen``, ``swapped``, ``version``, ``datalink_name``, ``closed``.
 
-``Writer(dest, linktype=1, snaplen=262144, *, nanosecond=False, append=False)``
-    A classic pcap savefile opened for writing, to a path or a binary file
+    pcapng files are read whole, beyond what libpcap reads: interfaces of
+    different link types, sections of either byte order; ``format``,
+    ``interfaces`` and ``sections`` describe them (:class:`Interface`,
+    :class:`Section`), and each packet tells its ``interface``, ``flags``,
+    ``direction`` and ``comments``.  A filter matches the packets of its own
+    link type (the first interface's) only.
+
+``Writer(dest, linktype=1, snaplen=262144, *, nanosecond=False, append=False, format=None, ...)``
+    A pcap or pcapng savefile opened for writing, to a path or a binary file
     object (which ``close()`` leaves open); ``"-"`` is standard output
     (``sys.stdout.buffer``), also left open.  ``write(packet)``,
     ``write_bytes(data, ts_ns, wirelen=None)``, ``write_many(packets)``,
-    ``flush()``, ``close()``.
+    ``flush()``, ``close()``.  ``format="pcapng"`` (or a path ending in
+    ``.pcapng``) writes pcapng: ``add_interface(...) -> id``,
+    ``write(packet, interface=id, comment=..., flags=...)``,
+    ``add_name(address, name)``, ``set_stats(interface, ...)``; a capture on
+    ``any`` (LINUX_SLL2) gets one interface per real interface.
 
 ``Packet(data, ts_ns=0, wirelen=None)``
     One packet: ``ts_ns`` (integer nanoseconds since the epoch, never a
@@ -115,12 +126,14 @@ from ._libpcap import (
     DeviceAddress,
     Filter,
     FilterSyntaxError,
+    Interface,
     Packet,
     PcapError,
     PcapFileError,
     PcapNotSupported,
     PcapWarning,
     Reader,
+    Section,
     Writer,
     devices,
 )
@@ -138,12 +151,14 @@ __all__ = [
     "DeviceAddress",
     "Filter",
     "FilterSyntaxError",
+    "Interface",
     "Packet",
     "PcapError",
     "PcapFileError",
     "PcapNotSupported",
     "PcapWarning",
     "Reader",
+    "Section",
     "Writer",
     "aio_capture",
     "compile",
@@ -151,7 +166,7 @@ __all__ = [
 ]
 
 #: The extension's interface version this module was written against.
-_ABI_VERSION = 2
+_ABI_VERSION = 3
 
 if getattr(_libpcap, "ABI_VERSION", None) != _ABI_VERSION:  # pragma: no cover
     raise ImportError(

@@ -246,7 +246,7 @@ module_exec(PyObject *m)
 		return -1;
 
 	/* So the Python side can check it got the extension it was built with. */
-	if (PyModule_AddIntConstant(m, "ABI_VERSION", 2) < 0 ||
+	if (PyModule_AddIntConstant(m, "ABI_VERSION", 3) < 0 ||
 	    PyModule_AddIntConstant(m, "PCAP_ERROR", PCAP_ERROR) < 0)
 		return -1;
 	return 0;

@@ -9,7 +9,7 @@
 #include "../savefile/savefile.h"
 
 static PyStructSequence_Field iface_fields[] = {
-	{"index", "position in Reader.interfaces / Writer.interfaces"},
+	{"number", "position in Reader.interfaces / Writer.interfaces"},
 	{"section", "index of its section"},
 	{"id", "interface id within its section (what packets refer to)"},
 	{"linktype", "link-layer type (DLT_ value)"},
@@ -33,7 +33,7 @@ static PyStructSequence_Desc iface_desc = {
 };
 
 static PyStructSequence_Field section_fields[] = {
-	{"index", "position in Reader.sections"},
+	{"number", "position in Reader.sections"},
 	{"byte_order", "'little' or 'big'"},
 	{"version", "(major, minor)"},
 	{"hardware", "shb_hardware, or None"},
