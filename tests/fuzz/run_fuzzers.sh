@@ -13,7 +13,10 @@
 # on Linux, optimize flag: the optimized and unoptimized programs must
 # agree, level 2 exactly; corpus_compile/ holds seed expressions as
 # <link type index><flags><text>; a disagreement is checked against the
-# system libpcap's, built here as compile_oracle).
+# system libpcap's, built here as compile_oracle), fuzz_pcapng_write (a
+# capture file read natively, every packet written with the pcapng writer,
+# read back: packets, time stamps, interfaces and comments must agree;
+# corpus_pcapng_write/ holds small pcapng and pcap seeds).
 #
 # Usage: tests/fuzz/run_fuzzers.sh [harness-name ...]
 # Environment: FUZZ_SECONDS, FUZZ_CC (default clang, then clang-14),
