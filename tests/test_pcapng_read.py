@@ -109,7 +109,7 @@ def test_mergecap_two_link_types(merged: Tuple[Path, List[Tuple[int, int, bytes]
         list(r)                                   # interfaces: the IDBs seen so far
         ifs = r.interfaces
         assert len(r.sections) == 1
-    assert [(i.index, i.section, i.id, i.linktype) for i in ifs] == [
+    assert [(i.number, i.section, i.id, i.linktype) for i in ifs] == [
         (0, 0, 0, DLT_EN10MB), (1, 0, 1, DLT_RAW)]
     assert [i.snaplen for i in ifs] == [65535, 1600]
     assert all(i.tsresol == 10**6 for i in ifs)
@@ -206,20 +206,20 @@ def test_rich_file(tmp_path: Path, e: str) -> None:
     path = tmp_path / "rich.pcapng"
     path.write_bytes(_rich(e))
     with Reader(str(path)) as r:
-        got = [(p.interface.index if p.interface else None, p.ts_ns, p.caplen, p.wirelen, bytes(p.data),
+        got = [(p.interface.number if p.interface else None, p.ts_ns, p.caplen, p.wirelen, bytes(p.data),
                 p.flags, p.direction, p.comments) for p in r]
         secs, ifs = r.sections, r.interfaces
     assert len(secs) == 1
     s = secs[0]
-    assert (s.index, s.byte_order, tuple(s.version)) == (0, "little" if e == "<" else "big", (1, 0))
+    assert (s.number, s.byte_order, tuple(s.version)) == (0, "little" if e == "<" else "big", (1, 0))
     assert (s.hardware, s.os, s.application, tuple(s.comments)) == ("hw x", "os y", "app z",
                                                                      ("shb c1", "shb c2"))
     i0, i1 = ifs
-    assert (i0.index, i0.section, i0.id, i0.linktype, i0.snaplen) == (0, 0, 0, DLT_EN10MB, 65535)
+    assert (i0.number, i0.section, i0.id, i0.linktype, i0.snaplen) == (0, 0, 0, DLT_EN10MB, 65535)
     assert (i0.name, i0.description, i0.filter, i0.os, i0.hardware, i0.speed) == (
         "eth0", "uplink", "port 53", "Linux 6", "NIC", 10**10)
     assert (i0.tsresol, i0.tsoffset, tuple(i0.comments)) == (10**9, 0, ("if comment",))
-    assert (i1.index, i1.id, i1.linktype, i1.snaplen, i1.name) == (1, 1, DLT_RAW, 200, "raw0")
+    assert (i1.number, i1.id, i1.linktype, i1.snaplen, i1.name) == (1, 1, DLT_RAW, 200, "raw0")
     assert (i1.tsresol, i1.tsoffset, i1.description) == (1000, 100, None)
     assert i1.speed in (None, 0)
     assert i1.comments in ((), [])
@@ -251,11 +251,11 @@ def test_sections_of_both_byte_orders(tmp_path: Path, oracle: Any, ours: Any) ->
     path = tmp_path / "orders.pcapng"
     path.write_bytes(data)
     with Reader(str(path)) as r:
-        got = [(p.interface.index, p.interface.section, p.interface.id, p.ts_ns, bytes(p.data)) for p in r]
+        got = [(p.interface.number, p.interface.section, p.interface.id, p.ts_ns, bytes(p.data)) for p in r]
         secs, ifs = r.sections, r.interfaces
-    assert [(s.index, s.byte_order, s.application) for s in secs] == [
+    assert [(s.number, s.byte_order, s.application) for s in secs] == [
         (0, "little", "first"), (1, "big", "second"), (2, "little", None)]
-    assert [(i.index, i.section, i.id, i.linktype, i.snaplen, i.name) for i in ifs] == [
+    assert [(i.number, i.section, i.id, i.linktype, i.snaplen, i.name) for i in ifs] == [
         (0, 0, 0, 1, 65535, "a"), (1, 1, 0, 1, 9000, "b"), (2, 1, 1, DLT_RAW, 65535, None), (3, 2, 0, 1, 65535, None)]
     assert got == [(0, 0, 0, 10_000, d[0]), (2, 1, 1, 20_000, udp_ip(9)), (1, 1, 0, 30, d[1]),
                    (3, 2, 0, 40_000, d[2])]
@@ -318,7 +318,7 @@ def test_interfaces_grow_as_the_file_is_read(tmp_path: Path) -> None:
         second = next(r)
         after = r.interfaces
     assert n_before >= 1 and len(after) == 2
-    assert first.interface.index == 0 and second.interface.name == "late"
+    assert first.interface.number == 0 and second.interface.name == "late"
     assert second.interface == after[1]
 
 
@@ -329,11 +329,11 @@ def test_interface_and_section_are_structseqs() -> None:
         p = next(r)
         ifc, sec = r.interfaces[0], r.sections[0]
     assert ifc == p.interface
-    fields = ("index", "section", "id", "linktype", "snaplen", "name", "description", "filter", "os",
+    fields = ("number", "section", "id", "linktype", "snaplen", "name", "description", "filter", "os",
               "hardware", "tsresol", "tsoffset", "speed", "comments")
     assert [getattr(ifc, f) for f in fields] == list(ifc)[:len(fields)]
     assert ifc.tsresol == 10**6 and ifc.name is None
-    assert [getattr(sec, f) for f in ("index", "byte_order", "version", "hardware", "os", "application",
+    assert [getattr(sec, f) for f in ("number", "byte_order", "version", "hardware", "os", "application",
                                      "comments")] == list(sec)[:7]
     with pytest.raises((AttributeError, TypeError)):
         ifc.name = "x"  # type: ignore[misc]
