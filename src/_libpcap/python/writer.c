@@ -185,7 +185,8 @@ raise_write_error(ext_writer *w, int err)
 		w->werrno = err;
 	snprintf(msg, sizeof msg, "error writing the savefile: %s",
 		 strerror(err ? err : EIO));
-	return ext_raise(w->st->PcapFileError, PCAP_ERROR, msg);
+	/* also the OSError of err (ENOSPC: "except OSError as e: e.errno") */
+	return ext_raise_file(w->st, msg, err ? err : EIO, NULL);
 }
 
 /* After a pcap_dump: did the stream fail?  -1 with an exception if so. */
@@ -1282,6 +1283,8 @@ writer_write_many(PyObject *self, PyObject *iterable)
 	Py_RETURN_NONE;
 }
 
+static int u64_arg(PyObject *o, const char *what, uint64_t *out);
+
 static int
 ng_check(ext_writer *w, const char *what)
 {
@@ -1350,11 +1353,8 @@ writer_add_interface(PyObject *self, PyObject *args, PyObject *kwds)
 	}
 	ifc.tsresol_code = (uint8_t)tsresol;
 	ifc.tsoffset = tsoffset;
-	if (o_speed != Py_None) {
-		ifc.speed = PyLong_AsUnsignedLongLong(o_speed);
-		if (ifc.speed == (unsigned long long)-1 && PyErr_Occurred())
-			return NULL;
-	}
+	if (o_speed != Py_None && u64_arg(o_speed, "speed", &ifc.speed) < 0)
+		return NULL;
 	if (utf8_opt(o_name, "name", &ifc.name) < 0 ||
 	    utf8_opt(o_desc, "description", &ifc.description) < 0 ||
 	    utf8_opt(o_filter, "filter", &ifc.filter) < 0 ||
@@ -1397,6 +1397,27 @@ writer_add_name(PyObject *self, PyObject *args)
 	Py_RETURN_NONE;
 }
 
+/* An unsigned 64-bit count; a negative or too big one is a ValueError. */
+static int
+u64_arg(PyObject *o, const char *what, uint64_t *out)
+{
+	*out = PyLong_AsUnsignedLongLong(o);
+	if (*out == (unsigned long long)-1 && PyErr_Occurred()) {
+		if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+			PyErr_Clear();
+			PyErr_Format(PyExc_ValueError, "%s must be in "
+				     "0 .. 2**64-2", what);
+		}
+		return -1;
+	}
+	if (*out == UINT64_MAX) {
+		PyErr_Format(PyExc_ValueError, "%s must be in 0 .. 2**64-2",
+			     what);
+		return -1;
+	}
+	return 0;
+}
+
 /* One statistics counter: None = not known. */
 static int
 stat_arg(PyObject *o, uint64_t *out)
@@ -1404,10 +1425,7 @@ stat_arg(PyObject *o, uint64_t *out)
 	*out = UINT64_MAX;
 	if (o == Py_None)
 		return 0;
-	*out = PyLong_AsUnsignedLongLong(o);
-	if (*out == (unsigned long long)-1 && PyErr_Occurred())
-		return -1;
-	return 0;
+	return u64_arg(o, "a statistics counter", out);
 }
 
 /* set_stats(interface, *, received=None, dropped=None, os_dropped=None,

@@ -551,7 +551,7 @@ int
 sf_ng_next(pcap_t *p, struct pcap_pkthdr *h, const u_char **data)
 {
 	struct sf_state *st = p->priv;
-	const int sw = p->swapped;
+	int sw;
 	const struct sf_ng_if *ifc;
 	uint32_t if_id, caplen, len;
 	uint64_t t, sec, frac;
@@ -566,6 +566,7 @@ sf_ng_next(pcap_t *p, struct pcap_pkthdr *h, const u_char **data)
 
 		if (r <= 0)
 			return r;
+		sw = p->swapped;	/* a new section may have changed it */
 		switch (c.type) {
 		case BT_EPB:
 			b = take(&c, EPB_FIXED_LEN, p->errbuf);
