@@ -246,6 +246,19 @@ def c_row_loaded(exe: str) -> List[str]:
     return [m.group(1) for m in re.finditer(r"libpcap\S* => (\S+)", out)]
 
 
+def pcapng_copy(capture: str) -> str:
+    """The capture as pcapng, written by Wireshark's editcap (not by us), cached beside it."""
+    out = capture + ".pcapng"
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(capture):
+        if shutil.which("editcap") is None:
+            raise SystemExit("--pcapng needs editcap (apt-get install wireshark-common)")
+        done = run(["editcap", "-F", "pcapng", capture, out + ".tmp"], timeout=600)
+        if done.returncode != 0:
+            raise SystemExit("editcap failed: " + done.stderr.strip())
+        os.replace(out + ".tmp", out)
+    return out
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", "--count", type=int, default=1_000_000, help="packets in the capture (default 1000000)")
@@ -257,11 +270,15 @@ def main(argv: Optional[List[str]] = None) -> int:
                     help="scapy reads only this prefix of the capture (default 100000; 0 = whole file)")
     ap.add_argument("--rows", help="comma-separated, case-sensitive substrings: run only the rows whose name "
                     "contains one (the first row always runs), e.g. 'C,native'")
+    ap.add_argument("--pcapng", action="store_true",
+                    help="read a pcapng copy of the capture (made by editcap, one interface) instead")
     ap.add_argument("--installed", action="store_true",
                     help="use the installed libpcap package instead of the in-place build of this checkout")
     args = ap.parse_args(argv)
 
     capture = gen_mixed.ensure(args.count)
+    if args.pcapng:
+        capture = pcapng_copy(capture)
     scapy_n = args.scapy_count if 0 < args.scapy_count < args.count else args.count
     wanted = [w.strip() for w in (args.rows or "").split(",") if w.strip()]
     scapy_wanted = not wanted or any(w in "scapy" for w in wanted)

@@ -201,6 +201,8 @@ stage_meta(ext_reader *r, stage_rec *rec)
 		return 0;
 	rec->iface = m.iface;
 	rec->flags = m.flags;
+	if (m.optlen == 0)
+		return 0;
 	probe = m;
 	if (!sf_ng_next_comment(&probe, &c, &clen))
 		return 0;
@@ -228,6 +230,8 @@ stage_meta(ext_reader *r, stage_rec *rec)
 static PyObject *
 reader_iface(ext_reader *r, uint32_t i)
 {
+	if (i < (size_t)PyList_GET_SIZE(r->ifaces))
+		return Py_NewRef(PyList_GET_ITEM(r->ifaces, i));
 	while ((size_t)PyList_GET_SIZE(r->ifaces) <= i) {
 		uint32_t k = (uint32_t)PyList_GET_SIZE(r->ifaces);
 		const struct sf_ng_iface *f = sf_ng_iface_at(r->p, k);
@@ -502,6 +506,7 @@ direct_fetch(ext_reader *r, PyObject **out)
 			const char *c;
 			size_t clen;
 			int has_comment = m.iface != UINT32_MAX &&
+					  m.optlen != 0 &&
 					  sf_ng_next_comment(&probe, &c, &clen);
 
 			split_ts(h, &sec, &nsec);

@@ -671,7 +671,7 @@ found:
 		st->last.swapped = sw;
 		st->last.opts = c.data + (pad < c.left ? pad : c.left);
 		st->last.optlen = (uint32_t)(pad < c.left ? c.left - pad : 0);
-		st->last.flags = c.type == BT_SPB ? 0 :
+		st->last.flags = c.type == BT_SPB || st->last.optlen < 8 ? 0 :
 		    sf_ng_opt_flags(st->last.opts, st->last.optlen, sw);
 		st->have_last = 1;
 	}
