@@ -525,10 +525,13 @@ ngw_write(struct ngw *w, const struct ngw_packet *pk)
 	hdr[4] = (uint32_t)ticks;
 	hdr[5] = caplen;
 	hdr[6] = pk->wirelen;
-	/* The fixed part, the bytes, then padding, options and trailer. */
+	/* The whole block in one buffer, one fwrite. */
 	w->len = 0;
-	if (reserve(w, pad + optbytes + 4) < 0)
+	if (reserve(w, total) < 0)
 		return -1;
+	put(w, hdr, sizeof hdr);
+	if (caplen != 0)
+		put(w, pk->data, caplen);
 	put(w, zero, pad);
 	/* (the buffer starts mid-block: pad by the value's length) */
 	for (i = 0; i < pk->ncomments; i++) {
@@ -547,10 +550,7 @@ ngw_write(struct ngw *w, const struct ngw_packet *pk)
 		put16(w, 0);
 	}
 	put32(w, total);
-	if (fwrite_unlocked(hdr, 1, sizeof hdr, w->fp) != sizeof hdr ||
-	    (caplen != 0 &&
-	    fwrite_unlocked(pk->data, 1, caplen, w->fp) != caplen) ||
-	    fwrite_unlocked(w->buf, 1, w->len, w->fp) != w->len)
+	if (fwrite_unlocked(w->buf, 1, w->len, w->fp) != w->len)
 		return fail_errno(w, errno ? errno : EIO,
 		    "error writing pcapng file");
 	if (!r->has_ts)
