@@ -35,6 +35,9 @@
 /* Path mode: drop the GIL for the pcap_dump call after about this many
    bytes, the size of a stdio buffer, when a write(2) is likely. */
 #define GIL_CHUNK 4096
+/* A pcapng path's stdio buffer: a write(2) per 256 KiB, not per 4 KiB
+   (the GIL is then dropped around each of them). */
+#define NG_PATH_BUFFER (256 * 1024)
 #define DEFAULT_SNAPLEN 262144
 
 enum { MODE_PATH, MODE_FD, MODE_OBJECT };
@@ -60,6 +63,7 @@ typedef struct {
 	int busy;
 	int nano;
 	int may_block;		/* MODE_PATH: not a regular file */
+	size_t gil_chunk;	/* MODE_PATH: bytes between GIL drops */
 	int linktype, snaplen;
 	size_t pending;
 } ext_writer;
@@ -410,6 +414,8 @@ open_ng(ext_writer *w, ext_src_kind kind, PyObject *dest, const char *path,
 			ext_raise_file(w->st, eb, err, path);
 			return -1;
 		}
+		if (setvbuf(fp, NULL, _IOFBF, NG_PATH_BUFFER) == 0)
+			w->gil_chunk = NG_PATH_BUFFER;
 		break;
 	case EXT_SRC_FD:
 		w->fd = fd;
@@ -583,16 +589,19 @@ ng_dump(ext_writer *w, PyObject *iface, int64_t sec, uint32_t nsec,
 	pk.data = data;
 	pk.flags = flags;
 	/* A cooked capture's header tells the direction. */
-	if (!flags_given && flags == 0)
-		pk.flags = ngw_cooked_flags(
-			ngw_iface_at(w->ng, pk.iface) ?
-			ngw_iface_at(w->ng, pk.iface)->dlt : -1,
-			data, pk.caplen);
+	if (!flags_given && flags == 0) {
+		const struct ngw_iface *f = ngw_iface_at(w->ng, pk.iface);
+
+		if (f != NULL && (f->dlt == DLT_LINUX_SLL ||
+				  f->dlt == DLT_LINUX_SLL2))
+			pk.flags = ngw_cooked_flags(f->dlt, data, pk.caplen);
+	}
 	pk.comments = texts;
 	pk.comment_lens = lens;
 	w->busy = 1;
 	w->pending += 32 + len;
-	if (w->mode == MODE_PATH && (w->may_block || w->pending >= GIL_CHUNK)) {
+	if (w->mode == MODE_PATH && (w->may_block ||
+				     w->pending >= w->gil_chunk)) {
 		w->pending = 0;
 		Py_BEGIN_ALLOW_THREADS
 		rc = ngw_write(w->ng, &pk);
@@ -969,6 +978,7 @@ writer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 	w->module = Py_NewRef(module);
 	w->st = PyModule_GetState(module);
 	w->fd = -1;
+	w->gil_chunk = GIL_CHUNK;
 	return (PyObject *)w;
 }
 

@@ -435,8 +435,20 @@ static int
 to_ticks(const struct ngw_iface *ifc, int64_t sec, uint32_t nsec,
     uint64_t *out)
 {
-	__int128 s = (__int128)sec - ifc->tsoffset, t;
+	__int128 s, t;
 	unsigned k;
+
+	/* The common case: nanoseconds, no offset, a time that fits. */
+	if (ifc->tsresol_code == 9 && ifc->tsoffset == 0 && sec >= 0 &&
+	    sec < 18446744073LL && nsec < 1000000000u) {
+		uint64_t v = (uint64_t)sec * 1000000000u + nsec;
+
+		if (v >= (uint64_t)sec) {	/* no wrap near 2^64 */
+			*out = v;
+			return 0;
+		}
+	}
+	s = (__int128)sec - ifc->tsoffset;
 
 	if (s < 0)
 		return -1;
