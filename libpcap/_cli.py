@@ -276,9 +276,8 @@ def _build_flags(cflags: bool, libs: bool) -> str:
 def _version_text() -> str:
     from . import lib_version  # the compatibility name of pcap_lib_version()
 
-    library = lib_version()
-    if isinstance(library, bytes):
-        library = library.decode("utf-8", "replace")
+    raw = lib_version()
+    library = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
     return "libpcap (Python package) version %s\n%s" % (_meta.__version__, library)
 
 
@@ -315,13 +314,12 @@ def _link_description(linktype: int, name: Optional[str]) -> str:
 
     if not name:
         return "link-type %d" % linktype
-    description = datalink_val_to_description(linktype)
-    if isinstance(description, bytes):
-        description = description.decode("utf-8", "replace")
+    raw = datalink_val_to_description(linktype)
+    description = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
     return "link-type %s (%s)" % (name, description) if description else "link-type %s" % name
 
 
-def _print_packets(packets: Iterable, linktype: int, name: Optional[str], clock: _Clock,
+def _print_packets(packets: Iterable[Any], linktype: int, name: Optional[str], clock: _Clock,
                    out: TextIO) -> None:
     write = out.write
     for packet in packets:
@@ -460,7 +458,7 @@ def _text(value: Any) -> Optional[str]:
     """A string of the compatibility layer (bytes or None) as str or None."""
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return value
+    return None if value is None else str(value)
 
 
 def _datalink_name(linktype: int) -> Optional[str]:
@@ -782,6 +780,8 @@ def _capture(args: argparse.Namespace, device: str, prog: str, stderr: TextIO) -
 
 def _record_stats(capture: Any, writer: Any) -> None:
     """The capture's counters in the file (an Interface Statistics Block)."""
+    from . import PcapError
+
     try:
         stats = capture.stats()
     except PcapError:
@@ -883,7 +883,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         restore = signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     closed_stdout = sys.stdout is None
     if closed_stdout:
-        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
+        setattr(sys, "stdout", _ClosedStdout())  # typeshed's type for it varies
     try:
         return _main(argv, prog)
     except KeyboardInterrupt:
@@ -904,4 +904,4 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if restore is not None:
             signal.signal(signal.SIGPIPE, restore)
         if closed_stdout:
-            sys.stdout = None  # type: ignore[assignment]  # nothing to flush at exit
+            setattr(sys, "stdout", None)  # nothing to flush at exit
