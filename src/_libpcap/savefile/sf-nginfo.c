@@ -12,23 +12,7 @@
 #include <stdlib.h>
 
 #include "sf-int.h"
-
-#define OPT_ENDOFOPT	0
-#define OPT_COMMENT	1
-#define SHB_HARDWARE	2
-#define SHB_OS		3
-#define SHB_USERAPPL	4
-#define IF_NAME		2
-#define IF_DESCRIPTION	3
-#define IF_SPEED	8
-#define IF_TSRESOL	9
-#define IF_FILTER	11
-#define IF_OS		12
-#define IF_TSOFFSET	14
-#define IF_HARDWARE	15
-#define EPB_FLAGS	2
-
-#define TSRESOL_DEFAULT	6		/* microseconds when absent */
+#include "sf-ngformat.h"
 
 /* A walk over a block's options. */
 struct opt_walk {

@@ -17,42 +17,10 @@
 #include <sys/socket.h>
 
 #include "sf-int.h"
+#include "sf-ngformat.h"
 
-#define BT_SHB		0x0A0D0D0Au
-#define BT_IDB		0x00000001u
-#define BT_NRB		0x00000004u
-#define BT_ISB		0x00000005u
-#define BT_EPB		0x00000006u
-#define BYTE_ORDER_MAGIC 0x1A2B3C4Du
-
-#define OPT_ENDOFOPT	0
-#define OPT_COMMENT	1
-#define SHB_HARDWARE	2
-#define SHB_OS		3
-#define SHB_USERAPPL	4
-#define IF_NAME		2
-#define IF_DESCRIPTION	3
-#define IF_SPEED	8
-#define IF_TSRESOL	9
-#define IF_FILTER	11
-#define IF_OS		12
-#define IF_TSOFFSET	14
-#define IF_HARDWARE	15
-#define EPB_FLAGS	2
-#define ISB_STARTTIME	2
-#define ISB_ENDTIME	3
-#define ISB_IFRECV	4
-#define ISB_IFDROP	5
-#define ISB_OSDROP	7
-#define ISB_USRDELIV	8
-#define NRB_END		0
-#define NRB_IPV4	1
-#define NRB_IPV6	2
-
-#define OPT_MAX_LEN	0xFFFFu
 /* Our reader (and libpcap's) take blocks this big whatever the link type. */
-#define MAX_BLOCK	(16u * 1024u * 1024u)
-#define SHB_MAX_LEN	(1024u * 1024u)
+#define MAX_BLOCK	INITIAL_MAX_BLOCKSIZE
 #define NO_STAT		UINT64_MAX
 
 struct ngw_if {

@@ -9,35 +9,11 @@
 #include <stdlib.h>
 
 #include "sf-int.h"
-
-#define BT_SHB		0x0A0D0D0Au
-#define BT_IDB		0x00000001u
-#define BT_PB		0x00000002u	/* obsolete Packet Block */
-#define BT_SPB		0x00000003u
-#define BT_EPB		0x00000006u
-
-#define BYTE_ORDER_MAGIC	0x1A2B3C4Du
-
-#define BLOCK_HDR_LEN	8		/* type, total length */
-#define BLOCK_TRL_LEN	4		/* total length again */
-#define SHB_FIXED_LEN	16		/* magic, versions, section length */
-#define IDB_FIXED_LEN	8		/* linktype, reserved, snaplen */
-#define EPB_FIXED_LEN	20
-#define PB_FIXED_LEN	20
-#define SPB_FIXED_LEN	4
-
-#define SHB_MAX_LEN	(1024u * 1024u)	/* a first SHB longer is insane */
-
-/* Blocks up to this size are always accepted (libpcap's starting limit). */
-#define INITIAL_MAX_BLOCKSIZE	(16u * 1024u * 1024u)
+#include "sf-ngformat.h"
 
 /* Room for an EPB carrying a max_snaplen packet and 128 KiB of options. */
 #define MAX_BLOCKSIZE_FOR_SNAPLEN(m) \
 	((uint64_t)BLOCK_HDR_LEN + EPB_FIXED_LEN + (m) + 131072 + BLOCK_TRL_LEN)
-
-#define OPT_ENDOFOPT	0
-#define IF_TSRESOL	9
-#define IF_TSOFFSET	14
 
 /* What is left of the current block's body (between header and trailer). */
 struct cursor {
