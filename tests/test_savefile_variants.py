@@ -15,6 +15,7 @@ what the system libpcap writes, and read back the same.
 """
 from __future__ import annotations
 
+import hashlib
 import struct
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -90,6 +91,34 @@ def test_variants_c_library(oracle: Tools, ours: Tools, variants: Variants,
                   cases, got, expected, keys)
 
 
+# libpcap's refusals of pcapng files that the native Reader reads past, on
+# purpose (docs/differences.md, "pcapng, native API only"): interfaces of
+# other link types or snapshot lengths, sections in the other byte order
+# (whose length libpcap reads in the first section's order).
+NATIVE_READS_PAST = ("an interface has a type ", "an interface has a snapshot length ",
+                     "the file has sections with different byte orders")
+
+
+def native_reads_past(case: gen.Case, exp: dict) -> bool:
+    error = exp.get("read_error") or ""
+    if not isinstance(error, str):
+        return False
+    return error.startswith(NATIVE_READS_PAST) or (
+        "byte-order" in case.name and error.startswith("pcapng block size "))
+
+
+def tshark_expectation(path: Path, exp: dict) -> dict:
+    """Where the native Reader goes past libpcap: the whole file as tshark
+    (another reader, in its own process) reads it, and no error."""
+    from _ngtools import tshark_packets
+
+    out = dict(exp)
+    out["packets"] = [[p["ts_ns"], p["caplen"], p["wirelen"],
+                       hashlib.sha256(p["data"]).hexdigest()] for p in tshark_packets(path)]
+    out["read_error"] = None
+    return out
+
+
 @pytest.mark.parametrize("how", ["path", "bytesio"])
 def test_variants_native_api(oracle: Tools, native: Any, variants: Variants,
                              how: str) -> None:
@@ -99,6 +128,10 @@ def test_variants_native_api(oracle: Tools, native: Any, variants: Variants,
     files = paths(variants)
     expected = [as_native_expectation(c.expected(r))
                 for c, r in zip(cases, oracle.read(files, ["-n"]))]
+    past = [i for i, (c, e) in enumerate(zip(cases, expected)) if native_reads_past(c, e)]
+    assert past, "no case where the native Reader reads past libpcap: the generator changed?"
+    for i in past:
+        expected[i] = tshark_expectation(files[i], expected[i])
     got = []
     for path in files:
         source: Any = str(path) if how == "path" else io.BytesIO(path.read_bytes())
@@ -221,6 +254,15 @@ def test_damaged_files_native_api(oracle: Tools, native: Any, mutated: Variants)
     got = [native_record(native, str(p), p.name, p.stat().st_size) for p in files]
     keys = ["open_error", "linktype", "snaplen", "swapped", "version_major",
             "version_minor", "packets", "read_error"]
+    # Where libpcap refuses what the native Reader reads past, the damage
+    # may lie further on: ours must give at least libpcap's packets, and
+    # whatever follows is the other readers' business (test_pcapng_read).
+    for i, (case, exp) in enumerate(zip(cases, expected)):
+        if native_reads_past(case, exp):
+            n = len(exp["packets"])
+            if len(got[i]["packets"]) >= n:
+                got[i] = dict(got[i], packets=got[i]["packets"][:n],
+                              read_error=exp["read_error"])
     compare_cases("damaged files: native API vs master", cases, got, expected, keys)
 
 
