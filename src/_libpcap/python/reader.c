@@ -457,13 +457,12 @@ reader_take(ext_reader *r)
 				       r->data + rec->off, rec->caplen,
 				       rec->wirelen);
 
-	if (rec->iface == UINT32_MAX)
-		return pkt;
+	if (rec->iface == UINT32_MAX || rec->ooptlen == 0)
+		return packet_add_meta(r, pkt, rec->iface, rec->flags, NULL);
 	opts.opts = r->odata + rec->oopt;
 	opts.optlen = rec->ooptlen;
 	opts.swapped = rec->oswapped;
-	return packet_add_meta(r, pkt, rec->iface, rec->flags,
-			       rec->ooptlen ? &opts : NULL);
+	return packet_add_meta(r, pkt, rec->iface, rec->flags, &opts);
 }
 
 /*
@@ -476,7 +475,7 @@ direct_fetch(ext_reader *r, PyObject **out)
 {
 	struct pcap_pkthdr *h;
 	const u_char *d;
-	struct sf_ng_packet m;
+	struct sf_ng_packet m = {0};
 	int64_t sec;
 	uint32_t nsec;
 	int rc;
