@@ -817,6 +817,20 @@ class Report:
         if len(self.failures) < 30:
             self.failures.append(text)
 
+    def add(self, other: "Report") -> None:
+        """Count another batch's report into this one."""
+        self.jobs += other.jobs
+        self.compiled_both += other.compiled_both
+        self.refused_both += other.refused_both
+        self.packet_runs += other.packet_runs
+        self.opt_pairs += other.opt_pairs
+        for why, n in other.excused.items():
+            self.excuse(why, n)
+        self.failing_jobs += other.failing_jobs
+        for f in other.failures:
+            if len(self.failures) < 30:
+                self.failures.append(f)
+
     def summary(self) -> str:
         lines = [f"jobs {self.jobs}: compiled by both {self.compiled_both}, refused by both "
                  f"{self.refused_both}; packet runs compared {self.packet_runs}; "
@@ -1075,18 +1089,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         n = min(args.batch, args.exprs - done)
         jobs = make_jobs(args.seed * 1000003 + done, n)
         a, b = run_pair(ours, oracle, path, jobs)
-        rep = compare(jobs, a, b, packets, oracle_rerun(oracle, path))
-        total.jobs += rep.jobs
-        total.compiled_both += rep.compiled_both
-        total.refused_both += rep.refused_both
-        total.packet_runs += rep.packet_runs
-        total.opt_pairs += rep.opt_pairs
-        for k, v in rep.excused.items():
-            total.excuse(k, v)
-        total.failing_jobs += rep.failing_jobs
-        for f in rep.failures:
-            if len(total.failures) < 30:
-                total.failures.append(f)
+        total.add(compare(jobs, a, b, packets, oracle_rerun(oracle, path)))
         done += n
         print(f"{done}/{args.exprs} expressions, {time.monotonic() - t0:.0f} s, "
               f"failures {len(total.failing_jobs)}", flush=True)

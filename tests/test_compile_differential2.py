@@ -1604,19 +1604,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         n = min(args.batch, args.exprs - done)
         jobs = make_jobs(args.seed * 1000003 + done, n)
         a, b = run_pair(ours, oracle, path, jobs, self_check=args.oracle_vs_oracle)
-        rep = compare(jobs, a, b, packets, oracle_rerun(oracle, path),
-                      None if args.oracle_vs_oracle else make_lister(ours, oracle))
-        total.jobs += rep.jobs
-        total.compiled_both += rep.compiled_both
-        total.refused_both += rep.refused_both
-        total.packet_runs += rep.packet_runs
-        total.opt_pairs += rep.opt_pairs
-        for k, v in rep.excused.items():
-            total.excuse(k, v)
-        total.failing_jobs += rep.failing_jobs
-        for f in rep.failures:
-            if len(total.failures) < 30:
-                total.failures.append(f)
+        total.add(compare(jobs, a, b, packets, oracle_rerun(oracle, path),
+                          None if args.oracle_vs_oracle else make_lister(ours, oracle)))
         done += n
         print(f"{done}/{args.exprs} expressions, {time.monotonic() - t0:.0f} s, "
               f"failures {len(total.failing_jobs)}", flush=True)

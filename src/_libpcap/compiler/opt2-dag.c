@@ -613,6 +613,25 @@ insn_size(int code)
 	}
 }
 
+/* The value an IMM, LEN or MEM load gives A or X (as both load them). */
+static int
+load_operand(struct o2 *o, const struct frame *f, const struct bpf_insn *in)
+{
+	int v;
+
+	switch (BPF_MODE(in->code)) {
+	case BPF_IMM:
+		return o2_value(o, V_CONST, 0, 0, in->k, -1, -1);
+	case BPF_LEN:
+		return o2_value(o, V_LEN, 0, 0, 0, -1, -1);
+	default:	/* BPF_MEM */
+		v = in->k < BPF_MEMWORDS ? f->M[in->k] : -1;
+		if (v < 0)
+			o->failed = 1;
+		return v;
+	}
+}
+
 /* Run frame f from its pc up to a return (the result node, >= 0) or an
    undecided test (-2, with the test in the frame); -1 on failure. */
 static int
@@ -634,15 +653,9 @@ run_straight(struct walk *w, struct frame *f)
 		case BPF_LD:
 			switch (BPF_MODE(code)) {
 			case BPF_IMM:
-				v = o2_value(o, V_CONST, 0, 0, in->k, -1, -1);
-				break;
 			case BPF_LEN:
-				v = o2_value(o, V_LEN, 0, 0, 0, -1, -1);
-				break;
 			case BPF_MEM:
-				v = in->k < BPF_MEMWORDS ? f->M[in->k] : -1;
-				if (v < 0)
-					o->failed = 1;
+				v = load_operand(o, f, in);
 				break;
 			case BPF_ABS:
 			case BPF_IND:
@@ -660,15 +673,9 @@ run_straight(struct walk *w, struct frame *f)
 		case BPF_LDX:
 			switch (BPF_MODE(code)) {
 			case BPF_IMM:
-				v = o2_value(o, V_CONST, 0, 0, in->k, -1, -1);
-				break;
 			case BPF_LEN:
-				v = o2_value(o, V_LEN, 0, 0, 0, -1, -1);
-				break;
 			case BPF_MEM:
-				v = in->k < BPF_MEMWORDS ? f->M[in->k] : -1;
-				if (v < 0)
-					o->failed = 1;
+				v = load_operand(o, f, in);
 				break;
 			case BPF_MSH:
 				if (in->k >= 0x80000000u) {
