@@ -146,13 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fail("packet on an interface the reader does not list", n);
 			idx = pk.iface;
 			x->flags = pk.flags;
-			ifc.dlt = fi->dlt;
-			ifc.snaplen = fi->snaplen;
-			ifc.name = fi->name;
-			ifc.description = fi->description;
-			ifc.filter = fi->filter;
-			ifc.os = fi->os;
-			ifc.hardware = fi->hardware;
+			ngw_iface_from_read(&ifc, fi);
 			while (x->ncomments < MAX_COMMENTS &&
 			    sf_ng_next_comment(&pk, &s, &slen)) {
 				x->comments[x->ncomments] = malloc(slen + 1);
@@ -164,7 +158,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ifc.dlt = pcap_datalink(p);
 			ifc.snaplen = (uint32_t)pcap_snapshot(p);
 		}
+		/* Nanoseconds and no offset: the reader's time stamps exactly. */
 		ifc.tsresol_code = 9;
+		ifc.tsoffset = 0;
 		if (idx >= sizeof(map) / sizeof(map[0]))
 			goto skip;
 		if (map[idx] < 0) {

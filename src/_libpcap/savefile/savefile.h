@@ -170,6 +170,10 @@ INTERNAL uint32_t ngw_iface_count(const struct ngw *w);
 /* The interface with that id (an added one or one found when appending). */
 INTERNAL const struct ngw_iface *ngw_iface_at(const struct ngw *w,
     uint32_t id);
+/* The IDB a writer would write for an interface the reader read (its
+   strings borrowed from f). */
+INTERNAL void ngw_iface_from_read(struct ngw_iface *out,
+    const struct sf_ng_iface *f);
 /* Write an IDB; its id (>= 0), or -1 (ngw_geterr). */
 INTERNAL int ngw_add_iface(struct ngw *w, const struct ngw_iface *ifc);
 /* The id of the interface for a Linux ifindex, an IDB named after it

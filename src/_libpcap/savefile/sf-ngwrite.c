@@ -242,6 +242,22 @@ free_iface_strings(struct ngw_iface *f)
 	free((char *)f->hardware);
 }
 
+void
+ngw_iface_from_read(struct ngw_iface *out, const struct sf_ng_iface *f)
+{
+	memset(out, 0, sizeof *out);
+	out->dlt = f->dlt;
+	out->snaplen = f->snaplen;
+	out->name = f->name;
+	out->description = f->description;
+	out->filter = f->filter;
+	out->os = f->os;
+	out->hardware = f->hardware;
+	out->tsresol_code = f->tsresol_code;
+	out->tsoffset = f->tsoffset;
+	out->speed = f->speed;
+}
+
 static int
 valid_tsresol(uint8_t code)
 {
@@ -811,30 +827,20 @@ scan_existing(struct ngw *w, char *errbuf, int *continue_section)
 				struct ngw_iface ifc;
 				struct sf_ng_info info;
 				struct sf_ng_if tmp;
-				const struct sf_ng_iface *f;
 				int failed;
 
 				/* The reader's option parser, once. */
 				memset(&info, 0, sizeof info);
 				memset(&tmp, 0, sizeof tmp);
+				tmp.tsoffset = sf_ng_opt_tsoffset(body + 16,
+				    len - 20, sw);
 				failed = sf_ng_info_iface(&info, w->n_ifs,
 				    dl_linktype_to_dlt(sf_ld16(body + 8, sw)),
 				    sf_ld32(body + 12, sw), &tmp, sw,
 				    body + 16, len - 20) < 0;
-				f = &info.ifaces[0];
-				memset(&ifc, 0, sizeof ifc);
 				if (!failed) {
-					ifc.dlt = f->dlt;
-					ifc.snaplen = f->snaplen;
-					ifc.name = f->name;
-					ifc.description = f->description;
-					ifc.filter = f->filter;
-					ifc.os = f->os;
-					ifc.hardware = f->hardware;
-					ifc.tsresol_code = f->tsresol_code;
-					ifc.speed = f->speed;
-					ifc.tsoffset = sf_ng_opt_tsoffset(
-					    body + 16, len - 20, sw);
+					ngw_iface_from_read(&ifc,
+					    &info.ifaces[0]);
 					failed = remember_iface(w, &ifc) < 0;
 				}
 				sf_ng_info_free(&info);
