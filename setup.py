@@ -20,18 +20,22 @@ carry (``-Wl,-rpath,<prefix>/lib``), so that a wheel holds nothing of the
 machine that built it.  ``LIBPCAP_DEBUG=1``, or any LIBPCAP_CFLAGS (sanitizer
 and coverage builds), keeps the debug info.
 
-The C sources are found by globbing the core directories; a tree where they
+The C sources are listed by tools/build_sources.py (the platform's capture
+sources, every portable directory); a tree where they
 are missing (an incomplete sdist) is an error, never an empty library.
 """
 import glob
 import os
 import shlex
 import shutil
+import sys
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "tools"))
+import build_sources  # noqa: E402  (the one list of core sources)
 SRC = os.path.join("src", "_libpcap")
 CORE_DIRS = ("core", "savefile", "bpf", "capture", "compiler")
 INCLUDE_DIRS = [os.path.join(SRC, "include"), os.path.join(SRC, "core")]
@@ -39,10 +43,7 @@ WARN = ["-std=c11", "-Wall", "-Wextra", "-fvisibility=hidden", "-D_GNU_SOURCE"]
 
 
 def core_sources():
-    files = []
-    for d in CORE_DIRS:
-        files += sorted(glob.glob(os.path.join(SRC, d, "*.c")))
-    return files
+    return build_sources.core_sources(HERE)
 
 
 def env_flags(name):

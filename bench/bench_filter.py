@@ -89,8 +89,9 @@ def build(tmp: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
     ours = tmp / "bench_filter_ours"
     lib = ROOT / "src" / "_libpcap"
     # pcap_offline_filter lives in the core: build all of it, as setup.py does.
-    sources = sorted(str(p) for part in ("core", "savefile", "bpf", "capture", "compiler")
-                     for p in (lib / part).glob("*.c"))
+    sys.path.insert(0, str(ROOT / "tools"))
+    import build_sources
+    sources = [str(ROOT / f) for f in build_sources.core_sources(str(ROOT))]
     subprocess.run(["gcc", *flags, "-fvisibility=hidden", "-DBENCH_OURS",
                     "-I", str(lib / "include"), "-I", str(lib / "core"), "-I", str(lib / "bpf"),
                     str(src), *sources, "-pthread", "-o", str(ours)], check=True, env=clean_env())

@@ -54,15 +54,17 @@ def _build_ours(out: Path) -> Path:
     flags = ["-std=c11", "-O1", "-g", "-Wall", "-Wextra", "-D_GNU_SOURCE",
              "-fvisibility=hidden", f"-I{SRC / 'include'}", f"-I{SRC / 'core'}", *san]
     objs = []
-    for d in ("core", "savefile", "bpf", "capture", "compiler"):
-        for src in sorted((SRC / d).glob("*.c")):
-            obj = objdir / f"{d}_{src.stem}.o"
-            proc = subprocess.run([gcc, *flags, "-c", str(src), "-o", str(obj)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  env=clean_env(), timeout=300)
-            if proc.returncode != 0:
-                raise AssertionError(f"compiling {src} failed:\n{proc.stdout.decode()}")
-            objs.append(obj)
+    sys.path.insert(0, str(REPO / "tools"))
+    import build_sources
+    for rel in build_sources.core_sources(str(REPO)):
+        src = REPO / rel
+        obj = objdir / f"{src.parent.name}_{src.stem}.o"
+        proc = subprocess.run([gcc, *flags, "-c", str(src), "-o", str(obj)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              env=clean_env(), timeout=300)
+        if proc.returncode != 0:
+            raise AssertionError(f"compiling {src} failed:\n{proc.stdout.decode()}")
+        objs.append(obj)
     exe = out / "live_ours"
     compile_c([DRIVER, *objs], exe,
               ["-D_GNU_SOURCE", "-DLIVE_DRIVER_OURS", f"-I{SRC / 'include'}", *san],

@@ -162,7 +162,7 @@ script_next(pcap_t *p, struct pcap_pkthdr *h, const u_char **data)
 }
 
 static const struct pcap_ops script_ops = {
-	.name = "script", .read = core_read_records, .next_packet = script_next,
+	.read = core_read_records, .finite = 1, .next_packet = script_next,
 };
 
 static pcap_t *

@@ -51,8 +51,7 @@ else
 	harnesses=$(ls "$here"/fuzz_*.c)
 fi
 
-core=$(ls "$src"/core/*.c "$src"/savefile/*.c "$src"/bpf/*.c \
-	"$src"/capture/*.c "$src"/compiler/*.c 2>/dev/null)
+core=$(cd "$root" && python3 tools/build_sources.py | sed "s|^|$root/|")
 includes="-I$src/include -I$src/core -I$src/bpf -I$src/savefile"
 
 # fuzz_compile asks the system libpcap (Debian's libpcap-dev, a test oracle

@@ -1,9 +1,8 @@
 /*
- * linux-devs.c - the devices a Linux capture can open: pcap_findalldevs
- * (every interface, up or down, from getifaddrs and /sys/class/net, with
- * its addresses and PCAP_IF_ flags, plus the "any" pseudo-device, sorted
- * the way libpcap sorts them), pcap_freealldevs, and the older
- * pcap_lookupdev and pcap_lookupnet, with libpcap's messages.
+ * linux-devs.c - the devices an AF_PACKET capture can open
+ * (lnx_findalldevs: every interface, up or down, from getifaddrs and
+ * /sys/class/net, with its addresses and PCAP_IF_ flags, plus the "any"
+ * pseudo-device), and pcap_lookupnet with libpcap's messages.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -25,75 +24,6 @@
 #include "linux-int.h"
 
 #define ANY_DESCRIPTION "Pseudo-device that captures on all interfaces"
-
-/*
- * Sort key, lower is better (libpcap's "figure of merit"): not running,
- * not up, disconnected (wired), loopback and "any" each push a device
- * down, in that order of weight; then the instance number at the end of
- * the name.  So "any" comes after the real interfaces that work, before
- * loopback and disconnected ones.
- */
-static u_int
-merit(const pcap_if_t *d)
-{
-	const char *end = d->name + strlen(d->name), *cp = end;
-	u_int n;
-
-	while (cp > d->name && isdigit((unsigned char)cp[-1]))
-		cp--;
-	n = cp < end ? ((u_int)strtoul(cp, NULL, 10) + 1) & 0x07FFFFFF : 0;
-	if (!(d->flags & PCAP_IF_RUNNING))
-		n |= 0x80000000;
-	if (!(d->flags & PCAP_IF_UP))
-		n |= 0x40000000;
-	if (!(d->flags & PCAP_IF_WIRELESS) &&
-	    (d->flags & PCAP_IF_CONNECTION_STATUS) ==
-	    PCAP_IF_CONNECTION_STATUS_DISCONNECTED)
-		n |= 0x20000000;
-	if (d->flags & PCAP_IF_LOOPBACK)
-		n |= 0x10000000;
-	if (strcmp(d->name, "any") == 0)
-		n |= 0x08000000;
-	return n;
-}
-
-static pcap_if_t *
-find_dev(pcap_if_t *list, const char *name)
-{
-	for (; list != NULL; list = list->next)
-		if (strcmp(list->name, name) == 0)
-			return list;
-	return NULL;
-}
-
-/* Insert a new device after every device at least as good. */
-static pcap_if_t *
-add_dev(pcap_if_t **list, const char *name, bpf_u_int32 flags,
-    const char *description, char *errbuf)
-{
-	pcap_if_t *d = calloc(1, sizeof *d), **pos;
-	u_int m;
-
-	if (d == NULL) {
-		core_fmt_errno(errbuf, errno, "malloc");
-		return NULL;
-	}
-	d->name = strdup(name);
-	if (d->name == NULL ||
-	    (description != NULL && (d->description = strdup(description)) == NULL)) {
-		core_fmt_errno(errbuf, errno, "malloc");
-		free(d->name);
-		free(d);
-		return NULL;
-	}
-	d->flags = flags;
-	m = merit(d);
-	for (pos = list; *pos != NULL && merit(*pos) <= m; pos = &(*pos)->next)
-		;
-	d->next = *pos;
-	*pos = d;
-	return d;
-}
 
 /* Wireless and connection-status flags (libpcap's get_if_flags). */
 static int
@@ -173,7 +103,7 @@ iff_to_pcap(unsigned iff)
 static pcap_if_t *
 find_or_add(pcap_if_t **list, const char *name, unsigned iff, char *errbuf)
 {
-	pcap_if_t *d = find_dev(*list, name);
+	pcap_if_t *d = core_find_dev(*list, name);
 	bpf_u_int32 flags;
 
 	if (d != NULL)
@@ -181,7 +111,7 @@ find_or_add(pcap_if_t **list, const char *name, unsigned iff, char *errbuf)
 	flags = iff_to_pcap(iff);
 	if (more_flags(name, &flags, errbuf) != 0)
 		return NULL;
-	return add_dev(list, name, flags, NULL, errbuf);
+	return core_add_dev(list, name, flags, NULL, errbuf);
 }
 
 static size_t
@@ -311,7 +241,7 @@ from_sysfs(pcap_if_t **list, char *errbuf)
 		size_t len = strlen(e->d_name);
 
 		if (e->d_name[0] == '.' || len >= IFNAMSIZ ||
-		    find_dev(*list, e->d_name) != NULL)
+		    core_find_dev(*list, e->d_name) != NULL)
 			continue;
 		memset(&ifr, 0, sizeof ifr);
 		memcpy(ifr.ifr_name, e->d_name, len);
@@ -328,76 +258,6 @@ from_sysfs(pcap_if_t **list, char *errbuf)
 		close(fd);
 	closedir(dir);
 	return rc;
-}
-
-int
-pcap_findalldevs(pcap_if_t **alldevsp, char *errbuf)
-{
-	errbuf = core_errbuf(errbuf);
-	if (alldevsp == NULL) {
-		core_fmt(errbuf, "pcap_findalldevs: a NULL pointer was passed "
-		    "for the list");
-		return PCAP_ERROR;	/* libpcap would crash */
-	}
-	pcap_if_t *list = NULL;
-
-	if (from_getifaddrs(&list, errbuf) != 0 ||
-	    from_sysfs(&list, errbuf) != 0 ||
-	    (find_dev(list, "any") == NULL &&
-	    add_dev(&list, "any", PCAP_IF_UP | PCAP_IF_RUNNING |
-	    PCAP_IF_CONNECTION_STATUS_NOT_APPLICABLE, ANY_DESCRIPTION,
-	    errbuf) == NULL)) {
-		pcap_freealldevs(list);
-		*alldevsp = NULL;
-		return PCAP_ERROR;
-	}
-	*alldevsp = list;
-	return 0;
-}
-
-void
-pcap_freealldevs(pcap_if_t *alldevs)
-{
-	while (alldevs != NULL) {
-		pcap_if_t *next = alldevs->next;
-		pcap_addr_t *a = alldevs->addresses;
-
-		while (a != NULL) {
-			pcap_addr_t *an = a->next;
-
-			free(a->addr);
-			free(a->netmask);
-			free(a->broadaddr);
-			free(a->dstaddr);
-			free(a);
-			a = an;
-		}
-		free(alldevs->name);
-		free(alldevs->description);
-		free(alldevs);
-		alldevs = next;
-	}
-}
-
-char *
-pcap_lookupdev(char *errbuf)
-{
-	errbuf = core_errbuf(errbuf);
-	static char device[IF_NAMESIZE + 1];
-	pcap_if_t *all;
-	char *ret = NULL;
-
-	if (pcap_findalldevs(&all, errbuf) == -1)
-		return NULL;
-	/* The list is sorted: a loopback first means nothing better. */
-	if (all == NULL || (all->flags & PCAP_IF_LOOPBACK)) {
-		core_fmt(errbuf, "no suitable device found");
-	} else {
-		snprintf(device, sizeof device, "%s", all->name);
-		ret = device;
-	}
-	pcap_freealldevs(all);
-	return ret;
 }
 
 int
@@ -461,5 +321,19 @@ pcap_lookupnet(const char *device, bpf_u_int32 *netp, bpf_u_int32 *maskp,
 		}
 	}
 	*netp &= *maskp;
+	return 0;
+}
+
+int
+lnx_findalldevs(pcap_if_t **list, char *errbuf)
+{
+	if (from_getifaddrs(list, errbuf) != 0 ||
+	    from_sysfs(list, errbuf) != 0)
+		return PCAP_ERROR;
+	if (core_find_dev(*list, "any") == NULL &&
+	    core_add_dev(list, "any", PCAP_IF_UP | PCAP_IF_RUNNING |
+	    PCAP_IF_CONNECTION_STATUS_NOT_APPLICABLE, ANY_DESCRIPTION,
+	    errbuf) == NULL)
+		return PCAP_ERROR;
 	return 0;
 }

@@ -114,6 +114,9 @@ lnx_priv(pcap_t *p)
 /* The ops of a handle activated on Linux (compared with p->ops to tell a
    live Linux handle from other handles). */
 INTERNAL extern const struct pcap_ops lnx_live_ops;
+/* The AF_PACKET source (linux.c, linux-devs.c). */
+INTERNAL extern const struct cap_source lnx_packet_source;
+INTERNAL int lnx_findalldevs(pcap_if_t **list, char *errbuf);
 
 /* ---- linux-ring.c ----------------------------------------------------- */
 /* Set up the TPACKET_V3 ring on p->fd (socket made, not yet bound).
@@ -122,6 +125,9 @@ INTERNAL int lnx_ring_setup(pcap_t *p);
 INTERNAL void lnx_ring_destroy(pcap_t *p);
 /* ops->read. */
 INTERNAL int lnx_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user);
+INTERNAL int lnx_read_ready(pcap_t *p, int cnt, pcap_handler cb, u_char *user);
+INTERNAL int lnx_wait(pcap_t *p, int timeout_ms);
+INTERNAL const struct timeval *lnx_required_select_timeout(pcap_t *p);
 /* poll timeout from the timeout, blocking mode and immediate mode. */
 INTERNAL void lnx_set_poll_timeout(pcap_t *p);
 /* Upper bound of ring blocks that may hold packets not yet read. */

@@ -433,12 +433,12 @@ take_wakeup(pcap_t *p)
  * ring), WAIT_SIGNAL, PCAP_ERROR_BREAK or PCAP_ERROR.
  */
 static int
-wait_for_block(pcap_t *p)
+wait_for_block(pcap_t *p, int poll_timeout)
 {
 	struct lnx_priv *lp = lnx_priv(p);
 	struct pollfd fds[2];
 	nfds_t nfds = 1;
-	long long end = lp->poll_timeout > 0 ? now_ms() + lp->poll_timeout : 0;
+	long long end = poll_timeout > 0 ? now_ms() + poll_timeout : 0;
 
 	fds[0].fd = p->fd;
 	fds[0].events = POLLIN;
@@ -449,7 +449,7 @@ wait_for_block(pcap_t *p)
 		nfds = 2;
 	}
 	for (;;) {
-		int timeout = lp->poll_timeout, rc;
+		int timeout = poll_timeout, rc;
 		short re;
 
 		if (timeout > 0) {
@@ -489,9 +489,9 @@ wait_for_block(pcap_t *p)
 			return PCAP_ERROR;
 		/* Non-blocking: one look only.  Otherwise until the timeout
 		   (the ring may hold a block retired meanwhile). */
-		if (lp->poll_timeout == 0)
+		if (poll_timeout == 0)
 			return WAIT_READY;
-		if (lp->poll_timeout > 0 && now_ms() >= end)
+		if (poll_timeout > 0 && now_ms() >= end)
 			return WAIT_READY;
 	}
 }
@@ -619,8 +619,15 @@ abandon_block(struct lnx_priv *lp)
 	finish_block(lp);
 }
 
+/* Is a packet (a ready block, or the rest of one) there to read? */
+static inline int
+packets_ready(struct lnx_priv *lp)
+{
+	return lp->cur_pkt != NULL || block_ready(block_at(lp, lp->cur_block));
+}
+
 int
-lnx_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+lnx_read_ready(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 {
 	struct lnx_priv *lp = lnx_priv(p);
 	struct read_ctx c;
@@ -635,66 +642,96 @@ lnx_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 	c.nano = p->opt.tstamp_precision == PCAP_TSTAMP_PRECISION_NANO;
 	c.snapshot = (unsigned)p->snapshot;
 
+	while (n < max) {
+		struct tpacket_block_desc *b = block_at(lp, lp->cur_block);
+		unsigned char *bstart = (unsigned char *)b;
+
+		if (lp->cur_pkt == NULL) {
+			if (!block_ready(b))
+				break;
+			if (b->hdr.bh1.offset_to_first_pkt >= lp->block_size) {
+				abandon_block(lp);
+				return corrupt(p, b->hdr.bh1.offset_to_first_pkt, 0);
+			}
+			lp->cur_pkt = bstart + b->hdr.bh1.offset_to_first_pkt;
+			lp->pkts_left = b->hdr.bh1.num_pkts;
+			lp->delivered_from_block = 0;
+		}
+		while (lp->pkts_left > 0 && n < max && !p->break_loop) {
+			size_t off = (size_t)(lp->cur_pkt - bstart);
+			const struct tpacket3_hdr *h;
+			int rc;
+
+			if (off + sizeof *h > lp->block_size) {
+				abandon_block(lp);
+				return corrupt(p, 0, 0);
+			}
+			h = (const struct tpacket3_hdr *)lp->cur_pkt;
+			rc = deliver(p, &c, lp->cur_pkt,
+			    lp->block_size - off, cb, user);
+			if (rc < 0) {
+				abandon_block(lp);
+				return rc;
+			}
+			if (rc > 0) {
+				n++;
+				lp->delivered_from_block = 1;
+			}
+			lp->pkts_left--;
+			lp->cur_pkt += h->tp_next_offset;
+		}
+		if (lp->pkts_left == 0)
+			finish_block(lp);
+		if (p->break_loop) {
+			p->break_loop = 0;
+			return PCAP_ERROR_BREAK;
+		}
+	}
+	return n;
+}
+
+int
+lnx_wait(pcap_t *p, int timeout_ms)
+{
+	struct lnx_priv *lp = lnx_priv(p);
+	int rc;
+
+	/* Whoever waits is done with the data of the last read: the kernel
+	   may need that block to hand over the next packets. */
+	give_back_held(lp);
+	if (packets_ready(lp))
+		return 1;
+	rc = wait_for_block(p, timeout_ms < 0 ? -1 : timeout_ms);
+	if (rc == WAIT_SIGNAL)
+		return CORE_WAIT_SIGNAL;
+	if (rc < 0)
+		return rc;
+	return packets_ready(lp);
+}
+
+int
+lnx_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
+{
+	struct lnx_priv *lp = lnx_priv(p);
+
+	give_back_held(lp);
 	for (;;) {
-		if (lp->cur_pkt == NULL &&
-		    !block_ready(block_at(lp, lp->cur_block))) {
-			int rc = wait_for_block(p);
+		int n;
+
+		if (!packets_ready(lp)) {
+			int rc = wait_for_block(p, lp->poll_timeout);
 
 			if (rc == WAIT_SIGNAL)
 				return 0;
 			if (rc < 0)
 				return rc;
-			if (!block_ready(block_at(lp, lp->cur_block))) {
+			if (!packets_ready(lp)) {
 				if (lp->timeout == 0)
 					continue;	/* wait for a packet */
 				return 0;
 			}
 		}
-		while (n < max) {
-			struct tpacket_block_desc *b = block_at(lp, lp->cur_block);
-			unsigned char *bstart = (unsigned char *)b;
-
-			if (lp->cur_pkt == NULL) {
-				if (!block_ready(b))
-					break;
-				if (b->hdr.bh1.offset_to_first_pkt >= lp->block_size) {
-					abandon_block(lp);
-					return corrupt(p, b->hdr.bh1.offset_to_first_pkt, 0);
-				}
-				lp->cur_pkt = bstart + b->hdr.bh1.offset_to_first_pkt;
-				lp->pkts_left = b->hdr.bh1.num_pkts;
-				lp->delivered_from_block = 0;
-			}
-			while (lp->pkts_left > 0 && n < max && !p->break_loop) {
-				size_t off = (size_t)(lp->cur_pkt - bstart);
-				const struct tpacket3_hdr *h;
-				int rc;
-
-				if (off + sizeof *h > lp->block_size) {
-					abandon_block(lp);
-					return corrupt(p, 0, 0);
-				}
-				h = (const struct tpacket3_hdr *)lp->cur_pkt;
-				rc = deliver(p, &c, lp->cur_pkt,
-				    lp->block_size - off, cb, user);
-				if (rc < 0) {
-					abandon_block(lp);
-					return rc;
-				}
-				if (rc > 0) {
-					n++;
-					lp->delivered_from_block = 1;
-				}
-				lp->pkts_left--;
-				lp->cur_pkt += h->tp_next_offset;
-			}
-			if (lp->pkts_left == 0)
-				finish_block(lp);
-			if (p->break_loop) {
-				p->break_loop = 0;
-				return PCAP_ERROR_BREAK;
-			}
-		}
+		n = lnx_read_ready(p, cnt, cb, user);
 		if (n == 0 && lp->timeout == 0)
 			continue;	/* all filtered out: keep waiting */
 		return n;
@@ -702,9 +739,7 @@ lnx_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 }
 
 const struct timeval *
-cap_required_select_timeout(pcap_t *p)
+lnx_required_select_timeout(pcap_t *p)
 {
-	if (p == NULL || p->ops != &lnx_live_ops || p->priv == NULL)
-		return NULL;
 	return lnx_priv(p)->netdown ? &netdown_timeout : NULL;
 }

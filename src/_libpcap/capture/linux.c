@@ -43,14 +43,6 @@ static int lnx_activate(pcap_t *p);
 /* ---- the handle before activation ------------------------------------ */
 
 static int
-read_not_activated(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
-{
-	(void)cnt; (void)cb; (void)user;
-	core_fmt(p->errbuf, "This handle hasn't been activated yet");
-	return PCAP_ERROR_NOT_ACTIVATED;
-}
-
-static int
 lnx_can_set_rfmon(pcap_t *p)
 {
 	/* Monitor mode needs nl80211 (libnl in libpcap), which this backend
@@ -73,12 +65,13 @@ created_cleanup(pcap_t *p)
 	free_priv(p);
 }
 
+static int lnx_set_fanout(pcap_t *p, int group_id, int mode);
+
 static const struct pcap_ops lnx_created_ops = {
-	.name = "linux",
 	.activate = lnx_activate,
-	.read = read_not_activated,
 	.cleanup = created_cleanup,
 	.can_set_rfmon = lnx_can_set_rfmon,
+	.set_fanout = lnx_set_fanout,
 };
 
 static void
@@ -100,8 +93,9 @@ reset_priv(struct lnx_priv *lp)
 	lp->held_block = -1;
 }
 
-void
-cap_init_live_handle(pcap_t *p)
+/* Every device name is ours: the AF_PACKET source comes last. */
+static int
+lnx_create(pcap_t *p)
 {
 	if (p->priv == NULL) {
 		struct lnx_priv *lp = calloc(1, sizeof *lp);
@@ -113,7 +107,13 @@ cap_init_live_handle(pcap_t *p)
 		lnx_tstamp_types(p, p->opt.device);
 	}
 	p->ops = &lnx_created_ops;
+	return 1;
 }
+
+const struct cap_source lnx_packet_source = {
+	.findalldevs = lnx_findalldevs,
+	.create = lnx_create,
+};
 
 /* ---- activation ------------------------------------------------------- */
 
@@ -595,9 +595,10 @@ lnx_cleanup(pcap_t *p)
 }
 
 const struct pcap_ops lnx_live_ops = {
-	.name = "linux",
 	.activate = lnx_activate,
 	.read = lnx_read,
+	.read_ready = lnx_read_ready,
+	.wait = lnx_wait,
 	.inject = lnx_inject,
 	.setfilter = lnx_setfilter,
 	.setdirection = lnx_setdirection,
@@ -608,24 +609,18 @@ const struct pcap_ops lnx_live_ops = {
 	.breakloop = lnx_breakloop,
 	.cleanup = lnx_cleanup,
 	.can_set_rfmon = lnx_can_set_rfmon,
+	.required_select_timeout = lnx_required_select_timeout,
+	.set_fanout = lnx_set_fanout,
 };
 
 /* ---- fanout ------------------------------------------------------------ */
 
-int
-cap_set_fanout(pcap_t *p, int group_id, int mode)
+static int
+lnx_set_fanout(pcap_t *p, int group_id, int mode)
 {
-	struct lnx_priv *lp;
+	struct lnx_priv *lp = lnx_priv(p);
 	int type = mode & 0xff;
 
-	if (p == NULL)
-		return PCAP_ERROR;
-	if (p->ops != &lnx_created_ops && p->ops != &lnx_live_ops) {
-		core_fmt(p->errbuf,
-		    "fanout is only available on Linux live captures");
-		return PCAP_ERROR;
-	}
-	lp = lnx_priv(p);
 	if (lp == NULL) {
 		core_fmt_errno(p->errbuf, ENOMEM, "malloc");
 		return PCAP_ERROR;
@@ -649,7 +644,7 @@ cap_set_fanout(pcap_t *p, int group_id, int mode)
 	lp->fanout_wanted = 1;
 	lp->fanout_group = group_id;
 	lp->fanout_mode = mode;
-	if (p->activated || p->ops == &lnx_live_ops)
+	if (p->activated)
 		return join_fanout(p);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * create.c - the create/activate API: pcap_create, the option setters that
  * may only run before activation, pcap_activate and pcap_open_live built on
- * them.  Which backend serves a device is decided in capture/.
+ * them.  Which source serves a device is decided by the platform's table
+ * of sources (capture/sources-PLATFORM.c), tried in order.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,8 +43,24 @@ pcap_create(const char *device, char *errbuf)
 	p->opt.buffer_size = 0;
 	p->opt.immediate = 0;
 	p->opt.protocol = 0;
-	cap_init_live_handle(p);
-	return p;
+	for (const struct cap_source *const *src = cap_source_table;
+	    *src != NULL; src++) {
+		int rc = (*src)->create(p);
+
+		if (rc == 0)
+			continue;
+		if (rc < 0) {
+			core_fmt(errbuf, "%s", p->errbuf);
+			pcap_close(p);
+			return NULL;
+		}
+		p->source = *src;
+		return p;
+	}
+	core_fmt(errbuf, "%s: no capture source takes this device",
+	    p->opt.device);
+	pcap_close(p);
+	return NULL;
 }
 
 int
@@ -211,7 +228,7 @@ pcap_activate(pcap_t *p)
 	if (p->errbuf[0] == '\0')
 		core_fmt(p->errbuf, "%s", pcap_statustostr(status));
 	/* Back to the state of a fresh handle, ready for another try. */
-	cap_init_live_handle(p);
+	(void)p->source->create(p);
 	return status;
 }
 

@@ -79,7 +79,6 @@ dead_can_set_rfmon(pcap_t *p)
 }
 
 static const struct pcap_ops dead_ops = {
-	.name = "dead",
 	.read = dead_read,
 	.inject = dead_inject,
 	.setfilter = dead_setfilter,

@@ -142,9 +142,8 @@ core_install_userland_filter(pcap_t *p, const struct bpf_program *prog)
 	return 0;
 }
 
-/* True if the record passes the userland filter (or there is none). */
-static inline int
-passes_filter(const pcap_t *p, const struct pcap_pkthdr *h, const u_char *data)
+int
+core_passes_filter(pcap_t *p, const struct pcap_pkthdr *h, const u_char *data)
 {
 	return p->fprog == NULL ||
 	    vm_prog_run(p->fprog, data, h->len, h->caplen) != 0;
@@ -171,7 +170,7 @@ core_read_records(pcap_t *p, int cnt, pcap_handler cb, u_char *user)
 			return status;
 		if (status == 0)
 			break;
-		if (passes_filter(p, &h, data)) {
+		if (core_passes_filter(p, &h, data)) {
 			cb(user, &h, data);
 			n++;
 			if (cnt > 0 && n >= cnt)
@@ -241,7 +240,7 @@ pcap_loop(pcap_t *p, int cnt, pcap_handler callback, u_char *user)
 	for (;;) {
 		int n;
 
-		if (p->rfile != NULL) {
+		if (p->ops->finite) {
 			/* A savefile returns 0 at its end: stop there. */
 			n = do_read(p, cnt, callback, user);
 		} else {
@@ -290,7 +289,7 @@ pcap_next_ex(pcap_t *p, struct pcap_pkthdr **pkt_header,
 	if (!p->activated)
 		return read_not_activated(p, 1, NULL, NULL);
 
-	if (p->rfile != NULL && p->ops->next_packet != NULL) {
+	if (p->ops->next_packet != NULL) {
 		/* Savefile fast path: no callback per record. */
 		for (;;) {
 			int status;
@@ -304,7 +303,7 @@ pcap_next_ex(pcap_t *p, struct pcap_pkthdr **pkt_header,
 				return status;
 			if (status == 0)
 				return PCAP_ERROR_BREAK;	/* end of file */
-			if (passes_filter(p, &p->pkthdr, *pkt_data)) {
+			if (core_passes_filter(p, &p->pkthdr, *pkt_data)) {
 				*pkt_header = &p->pkthdr;
 				return 1;
 			}
@@ -314,7 +313,7 @@ pcap_next_ex(pcap_t *p, struct pcap_pkthdr **pkt_header,
 	struct oneshot s = { p, pkt_header, pkt_data };
 	int n = p->ops->read(p, 1, oneshot_cb, (u_char *)&s);	/* no user
 		   callback runs here: nothing can close p meanwhile */
-	if (p->rfile != NULL && n == 0)
+	if (p->ops->finite && n == 0)
 		return PCAP_ERROR_BREAK;
 	return n;
 }

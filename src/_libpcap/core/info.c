@@ -100,6 +100,27 @@ pcap_get_required_select_timeout(pcap_t *p)
 	return cap_required_select_timeout(p);
 }
 
+const struct timeval *
+cap_required_select_timeout(pcap_t *p)
+{
+	if (p == NULL || !p->activated ||
+	    p->ops->required_select_timeout == NULL)
+		return NULL;
+	return p->ops->required_select_timeout(p);
+}
+
+int
+cap_set_fanout(pcap_t *p, int group_id, int mode)
+{
+	CORE_REQUIRE(p, PCAP_ERROR);
+	if (p->ops->set_fanout == NULL) {
+		core_fmt(p->errbuf,
+		    "fanout is only available on Linux live captures");
+		return PCAP_ERROR;
+	}
+	return p->ops->set_fanout(p, group_id, mode);
+}
+
 int
 pcap_get_tstamp_precision(pcap_t *p)
 {

@@ -20,27 +20,44 @@
 /* Largest snapshot length we ever use (libpcap's MAXIMUM_SNAPLEN). */
 #define MAXIMUM_SNAPLEN 262144
 
+/* What a backend's wait may answer besides 1 (look) and 0 (timed out):
+   a signal arrived (the caller may act on it, then wait again). */
+#define CORE_WAIT_SIGNAL (-100)
+
 /*
  * Backend operations.  Each kind of source (savefile, dead handle, Linux
- * AF_PACKET, ...) fills one table; callers never test which backend they
- * hold.  A NULL entry means "not supported by this backend": the core then
- * answers the libpcap way for that call.
+ * AF_PACKET, netfilter, replay, ...) fills one table; callers never test
+ * which backend they hold.  A NULL entry means "not supported by this
+ * backend": the core then answers the libpcap way for that call.
  */
 struct pcap_ops {
-	const char *name;		/* "savefile", "dead", "linux", ... */
 	int (*activate)(pcap_t *);
 	/*
 	 * Deliver up to cnt packets (cnt <= 0: all available in one batch) to
-	 * cb.  Returns the number delivered, 0 at end of file / timeout,
+	 * cb, waiting as the handle's timeout and blocking mode say.  Returns
+	 * the number delivered, 0 (timeout, or the end of a finite source),
 	 * PCAP_ERROR or PCAP_ERROR_BREAK.  Applies the userland filter.
 	 */
 	int (*read)(pcap_t *, int cnt, pcap_handler cb, u_char *user);
+	/* A read that returns 0 means the end of the input (savefiles), not
+	   a timeout: pcap_loop stops there, pcap_next_ex says so. */
+	int finite;
 	/*
 	 * Fetch the next raw record for a savefile-like source: 1 and fill
 	 * hdr and data (data valid until the next call), 0 at end of input,
 	 * PCAP_ERROR (message in p->errbuf).  No filtering here.
 	 */
 	int (*next_packet)(pcap_t *, struct pcap_pkthdr *hdr, const u_char **data);
+	/*
+	 * Live sources, for callers that do their own waiting (the batch
+	 * path, core_read_live): read_ready delivers like read but only what
+	 * is there now, never waiting (0: nothing); wait blocks until packets
+	 * may be there (1), timeout_ms passed (0; < 0 waits without limit),
+	 * pcap_breakloop was called (PCAP_ERROR_BREAK, the break taken),
+	 * a signal arrived (CORE_WAIT_SIGNAL) or PCAP_ERROR.
+	 */
+	int (*read_ready)(pcap_t *, int cnt, pcap_handler cb, u_char *user);
+	int (*wait)(pcap_t *, int timeout_ms);
 	int (*inject)(pcap_t *, const void *, size_t);
 	int (*setfilter)(pcap_t *, struct bpf_program *);
 	int (*setdirection)(pcap_t *, pcap_direction_t);
@@ -48,10 +65,36 @@ struct pcap_ops {
 	int (*getnonblock)(pcap_t *);
 	int (*setnonblock)(pcap_t *, int);
 	int (*stats)(pcap_t *, struct pcap_stat *);
+	/* Wake a wait or read in progress; p->break_loop is already set. */
 	void (*breakloop)(pcap_t *);
 	void (*cleanup)(pcap_t *);
 	int (*can_set_rfmon)(pcap_t *);	/* NULL: answers 0 (no) */
+	/* pcap_get_required_select_timeout; NULL: none. */
+	const struct timeval *(*required_select_timeout)(pcap_t *);
+	/* Join a PACKET_FANOUT-like group (cap_set_fanout); NULL: refused. */
+	int (*set_fanout)(pcap_t *, int group_id, int mode);
 };
+
+/*
+ * A source of live handles (libpcap's capture_source_types): a platform
+ * compiles a table of them (capture/sources-PLATFORM.c, picked by
+ * build_sources.py), tried in order on a device name; the last one
+ * usually takes every name.
+ */
+struct cap_source {
+	/* Add the devices this source offers to *list (core_add_dev);
+	   0, or PCAP_ERROR with errbuf set. */
+	int (*findalldevs)(pcap_if_t **list, char *errbuf);
+	/*
+	 * Is p->opt.device one of ours?  1: p's ops (and priv) are set up
+	 * for the setters and activation; 0: not ours; PCAP_ERROR with
+	 * p->errbuf set.  Also called on a handle of its own after a failed
+	 * activation, to make it a fresh, activatable handle again.
+	 */
+	int (*create)(pcap_t *p);
+};
+/* NULL-terminated, in the order tried. */
+extern const struct cap_source *const cap_source_table[] INTERNAL;
 
 /* Options set between pcap_create and pcap_activate. */
 struct pcap_opt {
@@ -69,6 +112,7 @@ struct pcap_opt {
 
 struct pcap {
 	const struct pcap_ops *ops;
+	const struct cap_source *source;	/* live handles: who made it */
 	void *priv;			/* backend state, owned by the backend */
 
 	int activated;
@@ -181,10 +225,26 @@ INTERNAL u_int dl_max_snaplen_for_dlt(int dlt);
    sniffing picks the pcap or pcapng reader.  On error NULL + errbuf. */
 INTERNAL pcap_t *sf_open_fp(FILE *fp, u_int precision, int owns_fp, char *errbuf);
 
-/* ---- capture/ -------------------------------------------------------- */
-/* Give a handle made by pcap_create the ops of the live backend for its
-   device (p->opt.device); called before any setter runs. */
-INTERNAL void cap_init_live_handle(pcap_t *p);
+/* ---- core/devlist.c ---------------------------------------------------- */
+/* The device called name in list, or NULL. */
+INTERNAL pcap_if_t *core_find_dev(pcap_if_t *list, const char *name);
+/* Insert a new device after every device at least as good (libpcap's
+   order: running, up, connected, not loopback, then by instance number);
+   NULL with errbuf set when out of memory. */
+INTERNAL pcap_if_t *core_add_dev(pcap_if_t **list, const char *name,
+    bpf_u_int32 flags, const char *description, char *errbuf);
+
+/* ---- core/live.c ------------------------------------------------------- */
+/*
+ * A read for sources with read_ready and wait: deliver what is ready,
+ * else wait up to timeout_ms (< 0: until a packet; 0: do not wait) and
+ * look again.  0 on timeout or signal, as libpcap's live reads.
+ */
+INTERNAL int core_read_live(pcap_t *p, int cnt, pcap_handler cb,
+    u_char *user, int timeout_ms);
+/* Run the userland filter on one packet: 1 to deliver it. */
+INTERNAL int core_passes_filter(pcap_t *p, const struct pcap_pkthdr *h,
+    const u_char *data);
 
 /* Drop the userland filter (p->fcode and p->fprog). */
 INTERNAL void core_drop_userland_filter(pcap_t *p);

@@ -72,10 +72,10 @@ sf_cleanup(pcap_t *p)
 	p->rfile = NULL;
 }
 
-#define SF_OPS(fmt_name, next)						\
+#define SF_OPS(next)						\
 	{								\
-		.name = fmt_name,					\
 		.read = core_read_records,				\
+		.finite = 1,						\
 		.next_packet = next,					\
 		.inject = sf_inject,					\
 		.setdirection = sf_setdirection,			\
@@ -85,8 +85,8 @@ sf_cleanup(pcap_t *p)
 		.cleanup = sf_cleanup,					\
 	}
 
-static const struct pcap_ops sf_pcap_ops = SF_OPS("savefile", sf_pcap_next);
-static const struct pcap_ops sf_ng_ops = SF_OPS("savefile", sf_ng_next);
+static const struct pcap_ops sf_pcap_ops = SF_OPS(sf_pcap_next);
+static const struct pcap_ops sf_ng_ops = SF_OPS(sf_ng_next);
 
 static pcap_t *open_fp(FILE *fp, u_int precision, int owns_fp, int exact,
     char *errbuf);

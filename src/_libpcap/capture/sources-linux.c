@@ -1,0 +1,11 @@
+/*
+ * sources-linux.c - the capture sources of a Linux build, in the order
+ * pcap_create tries them on a device name and pcap_findalldevs lists
+ * them: named pseudo-devices first, AF_PACKET (every other name) last.
+ */
+#include "linux-int.h"
+
+const struct cap_source *const cap_source_table[] = {
+	&lnx_packet_source,
+	NULL
+};
