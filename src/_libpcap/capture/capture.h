@@ -7,6 +7,8 @@
 #ifndef PCAP_CAPTURE_CAPTURE_H
 #define PCAP_CAPTURE_CAPTURE_H
 
+#include <stddef.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #include "pcap-int.h"
@@ -31,5 +33,19 @@ INTERNAL int cap_set_fanout(pcap_t *p, int group_id, int mode);
  * ENETDOWN): then 1 ms.  Valid for any handle (NULL for non-live ones).
  */
 INTERNAL const struct timeval *cap_required_select_timeout(pcap_t *p);
+
+/* The mode of a fanout mode's name ("hash", "lb", "cpu", "rollover",
+   "rnd", "qm"), or -1. */
+INTERNAL int cap_fanout_mode(const char *name);
+
+/* The longest link-layer address cap_link_address gives. */
+#define CAP_LINK_ADDR_MAX 8
+/*
+ * A link-layer address of the platform's link sockaddr (AF_PACKET's
+ * sockaddr_ll here), as pcap_findalldevs lists them: its length (at most
+ * CAP_LINK_ADDR_MAX) and *addr; 0 with *addr NULL for other families.
+ */
+INTERNAL size_t cap_link_address(const struct sockaddr *sa,
+    const unsigned char **addr);
 
 #endif /* PCAP_CAPTURE_CAPTURE_H */

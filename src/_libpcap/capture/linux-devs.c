@@ -337,3 +337,19 @@ lnx_findalldevs(pcap_if_t **list, char *errbuf)
 		return PCAP_ERROR;
 	return 0;
 }
+
+size_t
+cap_link_address(const struct sockaddr *sa, const unsigned char **addr)
+{
+	const struct sockaddr_ll *ll = (const struct sockaddr_ll *)sa;
+	size_t n;
+
+	*addr = NULL;
+	if (sa == NULL || sa->sa_family != AF_PACKET)
+		return 0;
+	n = ll->sll_halen;
+	if (n > sizeof ll->sll_addr)
+		n = sizeof ll->sll_addr;
+	*addr = ll->sll_addr;
+	return n;
+}

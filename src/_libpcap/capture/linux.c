@@ -615,6 +615,28 @@ const struct pcap_ops lnx_live_ops = {
 
 /* ---- fanout ------------------------------------------------------------ */
 
+int
+cap_fanout_mode(const char *name)
+{
+	static const struct {
+		const char *name;
+		int mode;
+	} modes[] = {
+		{"hash", PACKET_FANOUT_HASH},
+		{"lb", PACKET_FANOUT_LB},
+		{"cpu", PACKET_FANOUT_CPU},
+		{"rollover", PACKET_FANOUT_ROLLOVER},
+		{"rnd", PACKET_FANOUT_RND},
+		{"qm", PACKET_FANOUT_QM},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
+		if (strcmp(name, modes[i].name) == 0)
+			return modes[i].mode;
+	return -1;
+}
+
 static int
 lnx_set_fanout(pcap_t *p, int group_id, int mode)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pcap-int.h"
+#include "batch.h"
 #include "../capture/capture.h"
 
 #define REQUIRE_ACTIVATED(p) \
@@ -261,6 +262,24 @@ pcap_setfilter(pcap_t *p, struct bpf_program *fp)
 	if (p->ops->setfilter != NULL)
 		return p->ops->setfilter(p, fp);
 	return core_install_userland_filter(p, fp);
+}
+
+int
+core_set_filter(pcap_t *p, const struct bpf_program *prog)
+{
+	/* What "no filter" is to a backend that filters itself. */
+	static struct bpf_insn accept_all[] = {
+		BPF_STMT(BPF_RET | BPF_K, MAXIMUM_SNAPLEN)
+	};
+	struct bpf_program all = { 1, accept_all };
+
+	CORE_REQUIRE(p, PCAP_ERROR);
+	if (prog != NULL)
+		return pcap_setfilter(p, (struct bpf_program *)prog);
+	if (!p->activated || p->ops->setfilter != NULL)
+		return pcap_setfilter(p, &all);
+	core_drop_userland_filter(p);
+	return 0;
 }
 
 int

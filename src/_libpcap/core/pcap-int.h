@@ -20,6 +20,8 @@
 /* Largest snapshot length we ever use (libpcap's MAXIMUM_SNAPLEN). */
 #define MAXIMUM_SNAPLEN 262144
 
+struct core_pkt;		/* core/batch.h */
+
 /* What a backend's wait may answer besides 1 (look) and 0 (timed out):
    a signal arrived (the caller may act on it, then wait again). */
 #define CORE_WAIT_SIGNAL (-100)
@@ -48,6 +50,13 @@ struct pcap_ops {
 	 * PCAP_ERROR (message in p->errbuf).  No filtering here.
 	 */
 	int (*next_packet)(pcap_t *, struct pcap_pkthdr *hdr, const u_char **data);
+	/*
+	 * What the block of the record next_packet just gave said (a pcapng
+	 * file read natively): fill pk's iface, flags and options.  Returns
+	 * 1 when that record's link type is not the handle's (a filter never
+	 * matches it), else 0.
+	 */
+	int (*record_meta)(pcap_t *, struct core_pkt *pk);
 	/*
 	 * Live sources, for callers that do their own waiting (the batch
 	 * path, core_read_live): read_ready delivers like read but only what
@@ -154,6 +163,10 @@ struct pcap {
 	int *dlt_list;
 	int tstamp_type_count;
 	int *tstamp_type_list;
+
+	/* core_batch_read: an error met after a batch's packets, to report
+	   at the next call (0: none; its text stays in errbuf). */
+	int batch_status;
 
 	/* pcap_next / pcap_next_ex state. */
 	struct pcap_pkthdr pkthdr;

@@ -1,60 +1,44 @@
 /*
- * capture.c - libpcap.Capture, a live capture on a network interface:
- * reading, waiting, stopping and closing, and the operations on a running
- * capture.  Opening it (options, pcap_create, the setters, pcap_activate)
- * is in capture_open.c; devices() is in devices.c.
+ * capture.c - libpcap.Capture, a live capture on a network interface (or
+ * any device the core's table of sources takes): reading, waiting,
+ * stopping and closing, and the operations on a running capture.  Opening
+ * it (options, pcap_create, the setters, pcap_activate) is in
+ * capture_open.c; devices() is in devices.c.
  *
- * Packets are read in batches into a stage the Capture owns (as the Reader
- * does) while the GIL is released, and handed out as Packet objects with
- * the GIL held.
- *
- * Waiting.  The core handle is kept non-blocking; the Capture does its own
- * waiting with poll() on the capture socket and an eventfd of its own.
- * That gives the native API what it promises without touching the core:
- *   - a read with a timeout ends on time, whatever the handle's timeout_ms;
- *   - stop() and close() from any thread write the eventfd and wake a
- *     blocked read at once;
- *   - the wait is cut in slices of at most 100 ms (and ends on EINTR), so
- *     that pending signals are checked: Ctrl-C becomes KeyboardInterrupt.
- * Under load a ring block is ready whenever we look, and a batch costs no
- * system call at all.
+ * Packets come from the core's batch path with the GIL held: it never
+ * waits, runs the handle's filter and hands each packet to the sink of
+ * batch.c, which copies it once, from the ring into the Packet (or the
+ * read_buffer() bytes).  When nothing is there, the core's wait (each
+ * backend's own) runs without the GIL, in slices of at most 100 ms so
+ * that pending signals are checked between them: Ctrl-C becomes
+ * KeyboardInterrupt.  stop() and close() from any thread end a wait at
+ * once through pcap_breakloop.
  *
  * Threads.  One thread reads at a time (another read raises RuntimeError);
  * stats(), inject(), stop(), close(), fileno() and the attributes may be
  * used from any thread meanwhile.  Every call that enters the core without
  * the GIL counts itself in `inflight`; close() marks the handle closing,
- * wakes the reader and waits, letting go of the GIL, until inflight is 0
- * before pcap_close.  The stage's memory lives until the object dies, so a
- * close that happens while packets are being handed out frees nothing that
- * is in use.
+ * breaks the reader's wait and waits, letting go of the GIL, until
+ * inflight is 0 before pcap_close.
  */
 #include "live.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 
-/* One batch: enough to amortise the GIL round trip. */
-#define STAGE_PKTS 512
-/* Past this many bytes a batch ends early (the callback breaks the loop). */
-#define STAGE_SOFT_BYTES (1024 * 1024)
+#include "../core/batch.h"
+
+/* One batch: enough to amortise a call, few enough Packets alive at once
+   for their bytes to stay in the cache. */
+#define BATCH_PKTS 512
+/* Past this many bytes a batch ends early. */
+#define BATCH_BYTES (1024 * 1024)
 /* Longest wait between two looks at pending signals, ms. */
 #define SLICE_MS 100
-#define NS_PER_S 1000000000LL
-
-typedef struct {
-	int64_t sec;
-	uint32_t nsec;
-	uint32_t caplen;
-	uint32_t wirelen;
-	uint32_t pad_;
-	size_t off;
-} cap_rec;
 
 typedef struct {
 	PyObject_HEAD
@@ -63,7 +47,8 @@ typedef struct {
 	pcap_t *p;		/* NULL once closed */
 	PyObject *device;	/* str */
 	PyObject *weakreflist;
-	int wakefd;		/* eventfd: stop() and close() wake a read */
+	int wakefd;		/* eventfd written by stop() and close(), for
+				   an asyncio loop watching the capture */
 	int nano;		/* the core delivers nanoseconds */
 	int timeout_ms;
 	int user_nonblock;	/* set_nonblock(True): reads never wait */
@@ -71,17 +56,6 @@ typedef struct {
 	int inflight;		/* threads inside the core without the GIL */
 	int stop_req;		/* stop() asked; read without the GIL too */
 	int closing;		/* close() began; read without the GIL too */
-	/* results of the last fill (written without the GIL by the reader) */
-	int fill_selfbreak;
-	int fill_nomem;
-	int pend_code;		/* error to raise at the next read, 0 if none */
-	int pend_nomem;
-	char pend_msg[PCAP_ERRBUF_SIZE];
-	/* the stage */
-	cap_rec *recs;
-	size_t nrec, pos;
-	unsigned char *data;
-	size_t dlen, dcap;
 } ext_capture;
 
 static inline int
@@ -102,152 +76,8 @@ mono_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+	return (int64_t)ts.tv_sec * CORE_NS_PER_S + ts.tv_nsec;
 }
-
-/* ---- the stage (filled without the GIL) -------------------------------- */
-
-static int
-stage_reserve(ext_capture *c, size_t more)
-{
-	size_t need = c->dlen + more, cap;
-	unsigned char *nd;
-
-	if (c->data != NULL && need <= c->dcap)
-		return 0;
-	cap = c->dcap ? c->dcap : STAGE_SOFT_BYTES + 65536;
-	while (cap < need)
-		cap *= 2;
-	nd = PyMem_RawRealloc(c->data, cap);
-	if (nd == NULL)
-		return -1;
-	c->data = nd;
-	c->dcap = cap;
-	return 0;
-}
-
-static void
-stage_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *d)
-{
-	ext_capture *c = (ext_capture *)user;
-	cap_rec *rec;
-	int64_t sec = (int64_t)h->ts.tv_sec;
-	long long frac = (long long)h->ts.tv_usec;
-
-	/* pcap_dispatch's count keeps nrec below STAGE_PKTS; be safe anyway. */
-	if (c->nrec >= STAGE_PKTS || stage_reserve(c, h->caplen) < 0) {
-		c->fill_nomem = c->nrec < STAGE_PKTS;
-		pcap_breakloop(c->p);
-		return;
-	}
-	if (!c->nano)
-		frac *= 1000;
-	if (frac < 0 || frac >= NS_PER_S) {
-		sec += frac / NS_PER_S;
-		frac %= NS_PER_S;
-		if (frac < 0) {
-			frac += NS_PER_S;
-			sec -= 1;
-		}
-	}
-	rec = &c->recs[c->nrec++];
-	rec->sec = sec;
-	rec->nsec = (uint32_t)frac;
-	rec->caplen = h->caplen;
-	rec->wirelen = h->len;
-	rec->off = c->dlen;
-	if (h->caplen != 0)
-		memcpy(c->data + c->dlen, d, h->caplen);
-	c->dlen += h->caplen;
-	if (c->dlen >= STAGE_SOFT_BYTES) {
-		/* End the batch here; the rest stays in the ring. */
-		c->fill_selfbreak = 1;
-		pcap_breakloop(c->p);
-	}
-}
-
-static void
-save_error(ext_capture *c, int code, const char *msg)
-{
-	c->pend_code = code;
-	snprintf(c->pend_msg, sizeof c->pend_msg, "%s", msg ? msg : "");
-}
-
-enum { F_PACKETS, F_EMPTY, F_SLICE, F_SIGNAL, F_WAKE, F_ERROR };
-
-/*
- * Fill the (empty) stage with up to cnt packets.  wait_ms < 0: look once.
- * Otherwise wait up to wait_ms for packets, waking early for the eventfd
- * (F_WAKE) or a signal (F_SIGNAL).  Runs without the GIL.
- */
-static int
-capture_fill(ext_capture *c, int cnt, int wait_ms)
-{
-	int64_t end = wait_ms > 0 ? mono_ns() + (int64_t)wait_ms * 1000000 : 0;
-	struct pollfd fds[2];
-
-	c->nrec = c->pos = 0;
-	c->dlen = 0;
-	if (cnt <= 0 || cnt > STAGE_PKTS)
-		cnt = STAGE_PKTS;
-	for (;;) {
-		const struct timeval *req;
-		int64_t left;
-		int rc, t;
-
-		c->fill_selfbreak = 0;
-		c->fill_nomem = 0;
-		rc = pcap_dispatch(c->p, cnt, stage_cb, (u_char *)c);
-		if (c->fill_nomem) {
-			c->pend_nomem = 1;
-			return c->nrec > 0 ? F_PACKETS : F_ERROR;
-		}
-		if (rc < 0 && rc != PCAP_ERROR_BREAK)
-			save_error(c, rc, pcap_geterr(c->p));
-		if (c->nrec > 0)
-			return F_PACKETS;	/* an error waits for the next call */
-		if (c->pend_code)
-			return F_ERROR;
-		if (wait_ms < 0)
-			return F_EMPTY;
-		if (load_flag(&c->stop_req) || load_flag(&c->closing))
-			return F_WAKE;
-		left = wait_ms == 0 ? 0 : (end - mono_ns()) / 1000000;
-		if (wait_ms > 0 && left <= 0)
-			return F_SLICE;
-		t = (int)left;
-		/* The core may need to look at an interface that went down. */
-		req = pcap_get_required_select_timeout(c->p);
-		if (req != NULL) {
-			long r = (long)req->tv_sec * 1000 + (req->tv_usec + 999) / 1000;
-
-			if (r < 1)
-				r = 1;
-			if (r < t)
-				t = (int)r;
-		}
-		fds[0].fd = pcap_get_selectable_fd(c->p);
-		fds[0].events = POLLIN;
-		fds[0].revents = 0;
-		fds[1].fd = c->wakefd;
-		fds[1].events = POLLIN;
-		fds[1].revents = 0;
-		rc = poll(fds, 2, t);
-		if (rc < 0) {
-			if (errno == EINTR)
-				return F_SIGNAL;
-			snprintf(c->pend_msg, sizeof c->pend_msg,
-				 "can't poll on packet socket: %s", strerror(errno));
-			c->pend_code = PCAP_ERROR;
-			return F_ERROR;
-		}
-		if (fds[1].revents != 0)
-			return F_WAKE;
-		/* Readable (or an error the core will report): read again. */
-	}
-}
-
-/* ---- handing out ------------------------------------------------------- */
 
 static void
 drain_wakefd(ext_capture *c)
@@ -260,31 +90,21 @@ drain_wakefd(ext_capture *c)
 	}
 }
 
+/* End a wait in progress (or the next one): stop() and close(). */
 static void
 wake(ext_capture *c)
 {
 	uint64_t one = 1;
 
+	if (c->p != NULL)
+		pcap_breakloop(c->p);
 	if (c->wakefd >= 0) {
 		ssize_t n = write(c->wakefd, &one, sizeof one);
 		(void)n;
 	}
 }
 
-static PyObject *
-raise_pending(ext_capture *c)
-{
-	int code = c->pend_code;
-
-	c->pend_code = 0;
-	if (c->pend_nomem) {
-		c->pend_nomem = 0;
-		return PyErr_NoMemory();
-	}
-	return ext_live_raise_msg(c->st, code, c->pend_msg);
-}
-
-/* Why a batch came back empty. */
+/* Why a read came back empty. */
 enum { W_NONE, W_TIMEOUT, W_STOPPED, W_CLOSED };
 
 static int
@@ -293,105 +113,91 @@ is_closed(ext_capture *c)
 	return c->p == NULL || c->closing;
 }
 
+/* stop() was asked for: take the request (1), else 0. */
+static int
+take_stop(ext_capture *c)
+{
+	if (!load_flag(&c->stop_req))
+		return 0;
+	store_flag(&c->stop_req, 0);
+	drain_wakefd(c);
+	return 1;
+}
+
+/* The core's wait, without the GIL. */
+static int
+capture_wait(ext_capture *c, int ms)
+{
+	int rc;
+
+	c->inflight++;
+	Py_BEGIN_ALLOW_THREADS
+	rc = core_batch_wait(c->p, ms);
+	Py_END_ALLOW_THREADS
+	c->inflight--;
+	return rc;
+}
+
 /*
- * Stage a batch of up to `limit` packets (the stage is empty).  deadline
- * is a mono_ns() time, or -1 to wait for as long as it takes; nowait:
- * only look (non-blocking mode).  Returns 1 (packets staged), 0 (none;
- * *why says why) or -1 (exception set).
+ * Read up to `limit` packets into b (limit <= 0: a batch).  deadline is a
+ * mono_ns() time, or -1 to wait for as long as it takes; nowait: only
+ * look.  Returns 1 (packets), 0 (none; *why says why) or -1 (exception).
  */
 static int
-capture_get_batch(ext_capture *c, Py_ssize_t limit, int64_t deadline,
-		  int nowait, int *why)
+capture_take(ext_capture *c, ext_batch *b, Py_ssize_t limit, int64_t deadline,
+	     int nowait, int *why)
 {
 	int tried = 0;
 
 	*why = W_NONE;
-	if (limit <= 0 || limit > STAGE_PKTS)
-		limit = STAGE_PKTS;
+	if (limit <= 0 || limit > BATCH_PKTS)
+		limit = BATCH_PKTS;
 	for (;;) {
-		int st, wait;
+		int rc, ms;
 
 		if (is_closed(c)) {
 			*why = W_CLOSED;
 			return 0;
 		}
-		if (c->stop_req) {
-			store_flag(&c->stop_req, 0);
-			drain_wakefd(c);
+		if (take_stop(c)) {
 			*why = W_STOPPED;
 			return 0;
 		}
-		if (c->pend_code || c->pend_nomem) {
-			raise_pending(c);
+		rc = core_batch_read(c->p, (int)limit, BATCH_BYTES,
+				     ext_batch_sink, b);
+		if (b->failed)
+			return -1;
+		if (b->count > 0)
+			return 1;
+		if (rc < 0 && rc != PCAP_ERROR_BREAK) {
+			ext_live_raise(c->st, c->p, rc);
 			return -1;
 		}
-		/* A signal handler that ran below may have read for us. */
-		if (c->pos < c->nrec)
-			return 1;
-		if (nowait) {
-			if (tried)
-				return 0;
-			wait = -1;
-		} else if (deadline >= 0) {
+		/* Nothing there (or a stale break, taken now). */
+		if (nowait)
+			return 0;
+		if (deadline >= 0) {
 			int64_t left = deadline - mono_ns();
 
-			if (left <= 0) {
-				if (tried) {
-					*why = W_TIMEOUT;
-					return 0;
-				}
-				wait = -1;	/* timeout 0: one look */
-			} else {
-				int64_t ms = (left + 999999) / 1000000;
-
-				wait = ms < SLICE_MS ? (int)ms : SLICE_MS;
-			}
-		} else {
-			wait = c->timeout_ms > 0 && c->timeout_ms < SLICE_MS ?
-			       c->timeout_ms : SLICE_MS;
-		}
-		c->reading = 1;
-		c->inflight++;
-		Py_BEGIN_ALLOW_THREADS
-		st = capture_fill(c, (int)limit, wait);
-		Py_END_ALLOW_THREADS
-		c->inflight--;
-		c->reading = 0;
-		tried = 1;
-		if (c->closing) {
-			c->nrec = c->pos = 0;
-			*why = W_CLOSED;
-			return 0;
-		}
-		switch (st) {
-		case F_PACKETS:
-			return 1;
-		case F_EMPTY:
-			if (deadline >= 0 && !nowait)
+			if (left <= 0 && tried) {
 				*why = W_TIMEOUT;
-			return 0;
-		case F_ERROR:
-			raise_pending(c);
-			return -1;
-		case F_WAKE:
-			if (!c->stop_req && !c->closing)
-				drain_wakefd(c);	/* stale: never spin */
-			break;
-		default:	/* F_SIGNAL, F_SLICE */
-			if (PyErr_CheckSignals() < 0)
-				return -1;
-			break;
+				return 0;
+			}
+			left = left > 0 ? (left + 999999) / 1000000 : 0;
+			ms = left < SLICE_MS ? (int)left : SLICE_MS;
+		} else {
+			ms = SLICE_MS;
 		}
+		rc = capture_wait(c, ms);
+		tried = 1;
+		if (rc == PCAP_ERROR)
+			return ext_live_raise(c->st, c->p, rc), -1;
+		/* A slice ended, a signal came, or a break (checked above):
+		   run the handlers, look again. */
+		if ((rc == 0 || rc == CORE_WAIT_SIGNAL) &&
+		    PyErr_CheckSignals() < 0)
+			return -1;
 	}
-}
-
-static inline PyObject *
-take(ext_capture *c)
-{
-	cap_rec *rec = &c->recs[c->pos++];
-
-	return ext_packet_new(c->st, rec->sec, rec->nsec, c->data + rec->off,
-			      rec->caplen, rec->wirelen);
 }
 
 /* Usable for a read?  ValueError / RuntimeError if not. */
@@ -464,30 +270,46 @@ capture_iter(PyObject *self)
 	return Py_NewRef(self);
 }
 
+/*
+ * The packets of one read into b: up to n (n < 0: a batch) until
+ * deadline.  0 (b holds what came, maybe none; *why if none) or -1.
+ */
+static int
+capture_fill(ext_capture *c, ext_batch *b, Py_ssize_t n, int64_t deadline,
+	     int nowait, int *why)
+{
+	int rc;
+
+	memset(b, 0, sizeof *b);
+	b->st = c->st;
+	*why = W_NONE;
+	/* One packet (iteration) comes as b->one; more into a list. */
+	if (n != 1 && (b->list = PyList_New(0)) == NULL)
+		return -1;
+	c->reading = 1;
+	rc = capture_take(c, b, n, deadline, nowait, why);
+	c->reading = 0;
+	return rc < 0 ? -1 : 0;
+}
+
 static PyObject *
 capture_iternext(PyObject *self)
 {
 	ext_capture *c = (ext_capture *)self;
-	int rc, why;
+	ext_batch b;
+	int why;
 
-	if (c->pos < c->nrec && !c->reading && !c->stop_req && !is_closed(c))
-		return take(c);
 	/* A Capture closed (e.g. by another thread) ends the iteration. */
 	if (is_closed(c))
 		return NULL;
 	if (c->reading)
 		return ext_raise_busy("Capture");
-	if (c->stop_req) {
-		store_flag(&c->stop_req, 0);
-		drain_wakefd(c);
-		return NULL;
-	}
-	if (c->pos < c->nrec)
-		return take(c);
-	rc = capture_get_batch(c, -1, -1, c->user_nonblock, &why);
-	if (rc <= 0)
+	if (capture_fill(c, &b, 1, -1, c->user_nonblock, &why) < 0 ||
+	    b.one == NULL) {
+		ext_batch_clear(&b);
 		return NULL;	/* StopIteration, or the exception */
-	return take(c);
+	}
+	return b.one;
 }
 
 static const char *const read_kwlist[] = {"n", "timeout", NULL};
@@ -536,59 +358,30 @@ parse_read_args(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
 	return 0;
 }
 
-/* Stage packets for a read() unless some are staged already.  1, 0, -1. */
-static int
-read_prepare(ext_capture *c, Py_ssize_t n, int64_t deadline)
-{
-	int why;
-
-	if (c->stop_req) {
-		store_flag(&c->stop_req, 0);
-		drain_wakefd(c);
-		return 0;
-	}
-	if (c->pos < c->nrec)
-		return 1;
-	return capture_get_batch(c, n, deadline, c->user_nonblock, &why);
-}
-
 /* read(n=-1, timeout=None) */
 static PyObject *
 capture_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
 	     PyObject *kwnames)
 {
 	ext_capture *c = (ext_capture *)self;
-	Py_ssize_t n, got = 0;
+	Py_ssize_t n;
 	int64_t deadline;
-	PyObject *list;
-	int rc;
+	ext_batch b;
+	int why;
 
-	if (parse_read_args(args, nargs, kwnames, "read", &n, &deadline) < 0)
-		return NULL;
-	if (check_idle(c) < 0)
-		return NULL;
-	list = PyList_New(0);
-	if (list == NULL)
+	if (parse_read_args(args, nargs, kwnames, "read", &n, &deadline) < 0 ||
+	    check_idle(c) < 0)
 		return NULL;
 	if (n == 0)
-		return list;
-	rc = read_prepare(c, n, deadline);
-	if (rc < 0) {
-		Py_DECREF(list);
+		return PyList_New(0);
+	if (capture_fill(c, &b, n, deadline, c->user_nonblock, &why) < 0) {
+		ext_batch_clear(&b);
 		return NULL;
 	}
-	while (rc > 0 && c->pos < c->nrec && (n < 0 || got < n)) {
-		PyObject *pkt = take(c);
-
-		if (pkt == NULL || PyList_Append(list, pkt) < 0) {
-			Py_XDECREF(pkt);
-			Py_DECREF(list);
-			return NULL;
-		}
-		Py_DECREF(pkt);
-		got++;
-	}
-	return list;
+	if (n == 1)	/* one packet comes as b.one */
+		return b.one != NULL ? Py_BuildValue("[N]", b.one)
+				     : PyList_New(0);
+	return b.list;
 }
 
 /* read_buffer(n=-1, timeout=None) -> (data, index) */
@@ -597,68 +390,29 @@ capture_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
 		    PyObject *kwnames)
 {
 	ext_capture *c = (ext_capture *)self;
-	Py_ssize_t n, take_n = 0, i;
+	Py_ssize_t n;
 	int64_t deadline;
-	PyObject *data = NULL, *index = NULL, *view, *res;
-	size_t bytes = 0;
-	int64_t *row;
-	cap_rec *first;
-	int rc;
+	PyObject *res = NULL;
+	ext_batch b;
+	int why, rc = 0;
 
-	if (parse_read_args(args, nargs, kwnames, "read_buffer", &n, &deadline) < 0)
+	if (parse_read_args(args, nargs, kwnames, "read_buffer", &n,
+			    &deadline) < 0 || check_idle(c) < 0)
 		return NULL;
-	if (check_idle(c) < 0)
-		return NULL;
-	rc = n == 0 ? 0 : read_prepare(c, n, deadline);
-	if (rc < 0)
-		return NULL;
-	if (rc > 0) {
-		take_n = (Py_ssize_t)(c->nrec - c->pos);
-		if (n >= 0 && take_n > n)
-			take_n = n;
+	memset(&b, 0, sizeof b);
+	b.st = c->st;
+	b.buffer = 1;
+	if (n != 0) {
+		c->reading = 1;
+		rc = capture_take(c, &b, n, deadline, c->user_nonblock, &why);
+		c->reading = 0;
 	}
-	first = take_n > 0 ? &c->recs[c->pos] : NULL;
-	if (take_n > 0)
-		bytes = first[take_n - 1].off + first[take_n - 1].caplen - first->off;
-	data = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)bytes);
-	index = PyBytes_FromStringAndSize(NULL, take_n * 4 *
-					  (Py_ssize_t)sizeof(int64_t));
-	if (data == NULL || index == NULL)
-		goto fail;
-	if (bytes != 0)
-		memcpy(PyBytes_AS_STRING(data), c->data + first->off, bytes);
-	row = (int64_t *)PyBytes_AS_STRING(index);
-	for (i = 0; i < take_n; i++, row += 4) {
-		cap_rec *rec = &first[i];
-		__int128 ts = (__int128)rec->sec * 1000000000 + rec->nsec;
-
-		if (ts < INT64_MIN || ts > INT64_MAX) {
-			/* as Reader.read_buffer: consumed, never stuck on */
-			c->pos += (size_t)i + 1;
-			ext_raise(c->st->PcapError, PCAP_ERROR,
-				  "a packet's time stamp is outside what a "
-				  "signed 64-bit ts_ns holds");
-			goto fail;
-		}
-		row[0] = (int64_t)ts;
-		row[1] = rec->caplen;
-		row[2] = rec->wirelen;
-		row[3] = (int64_t)(rec->off - first->off);
-	}
-	c->pos += (size_t)take_n;
-	view = PyMemoryView_FromObject(index);
-	Py_CLEAR(index);
-	if (view == NULL)
-		goto fail;
-	res = PyObject_CallMethodOneArg(view, c->st->s_cast, c->st->s_q);
-	Py_DECREF(view);
-	if (res == NULL)
-		goto fail;
-	return Py_BuildValue("(NN)", data, res);
-fail:
-	Py_XDECREF(data);
-	Py_XDECREF(index);
-	return NULL;
+	if (rc >= 0 && b.bad_ts && b.count == 0)
+		ext_raise_bad_ts(c->st);	/* consumed: never stuck on */
+	else if (rc >= 0)
+		res = ext_batch_buffer_result(&b);
+	ext_batch_clear(&b);
+	return res;
 }
 
 /* _read_nowait() -> list, or None once stop() or close() ended reading.
@@ -667,40 +421,27 @@ static PyObject *
 capture_read_nowait(PyObject *self, PyObject *unused)
 {
 	ext_capture *c = (ext_capture *)self;
-	PyObject *list;
-	int rc, why = W_NONE;
+	ext_batch b;
+	int why;
 
 	(void)unused;
 	if (is_closed(c))
 		Py_RETURN_NONE;
 	if (c->reading)
 		return ext_raise_busy("Capture");
-	if (c->stop_req) {
-		store_flag(&c->stop_req, 0);
-		drain_wakefd(c);
-		Py_RETURN_NONE;
-	}
-	if (c->pos < c->nrec) {
-		rc = 1;
-	} else {
-		rc = capture_get_batch(c, -1, -1, 1, &why);
-	}
-	if (rc < 0)
+	if (capture_fill(c, &b, -1, -1, 1, &why) < 0) {
+		ext_batch_clear(&b);
 		return NULL;
-	if (rc == 0 && (why == W_STOPPED || why == W_CLOSED))
-		Py_RETURN_NONE;
-	list = PyList_New(0);
-	while (list != NULL && c->pos < c->nrec) {
-		PyObject *pkt = take(c);
-
-		if (pkt == NULL || PyList_Append(list, pkt) < 0) {
-			Py_XDECREF(pkt);
-			Py_CLEAR(list);
-		} else {
-			Py_DECREF(pkt);
-		}
 	}
-	return list;
+	if (why == W_STOPPED || why == W_CLOSED)
+		Py_RETURN_NONE;
+	if (PyList_GET_SIZE(b.list) == 0) {
+		/* Nothing: let the backend take a stale wake-up, so that a
+		   loop watching the descriptors does not spin. */
+		(void)core_batch_wait(c->p, 0);
+		drain_wakefd(c);
+	}
+	return b.list;
 }
 
 static PyObject *
@@ -730,9 +471,10 @@ capture_close_now(ext_capture *c)
 {
 	static const struct timespec pause = {0, 100000};
 
+	if (!c->closing && c->p != NULL)
+		wake(c);
 	store_flag(&c->closing, 1);
-	wake(c);
-	/* Whoever is inside the core leaves it soon: the eventfd woke it, or
+	/* Whoever is inside the core leaves it soon: the break woke it, or
 	   its call does not block.  The GIL must go for it to come back. */
 	while (c->inflight > 0) {
 		Py_BEGIN_ALLOW_THREADS
@@ -752,9 +494,6 @@ capture_close_now(ext_capture *c)
 		Py_END_ALLOW_THREADS
 		c->inflight--;
 	}
-	c->nrec = c->pos = 0;
-	c->pend_code = 0;
-	c->pend_nomem = 0;
 }
 
 static PyObject *
@@ -839,31 +578,6 @@ capture_inject(PyObject *self, PyObject *arg)
 	return PyLong_FromLong(rc);
 }
 
-/* Keep only the staged packets not handed out yet that filt accepts. */
-static void
-stage_filter(ext_capture *c, PyObject *filt)
-{
-	size_t i, w = c->pos, off;
-
-	if (c->pos == c->nrec)
-		return;
-	off = c->recs[c->pos].off;
-	for (i = c->pos; i < c->nrec; i++) {
-		cap_rec rec = c->recs[i];
-
-		if (ext_filter_run(filt, c->data + rec.off, rec.wirelen,
-				   rec.caplen) == 0)
-			continue;
-		if (rec.off != off && rec.caplen != 0)
-			memmove(c->data + off, c->data + rec.off, rec.caplen);
-		rec.off = off;
-		c->recs[w++] = rec;
-		off += rec.caplen;
-	}
-	c->nrec = w;
-	c->dlen = off;
-}
-
 /* compile(expr, /, *, optimize=True, netmask=None) */
 static PyObject *
 capture_compile(PyObject *self, PyObject *args, PyObject *kwds)
@@ -925,8 +639,6 @@ capture_set_filter(PyObject *self, PyObject *args, PyObject *kwds)
 		Py_DECREF(f);
 		return NULL;
 	}
-	if (f != Py_None)
-		stage_filter(c, f);
 	Py_DECREF(f);
 	Py_RETURN_NONE;
 }
@@ -1010,12 +722,6 @@ capture_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 		Py_DECREF(c);
 		return NULL;
 	}
-	c->recs = PyMem_RawMalloc(STAGE_PKTS * sizeof(cap_rec));
-	if (c->recs == NULL) {
-		PyErr_NoMemory();
-		Py_DECREF(c);
-		return NULL;
-	}
 	return (PyObject *)c;
 }
 
@@ -1048,8 +754,6 @@ capture_dealloc(PyObject *self)
 	}
 	if (c->wakefd >= 0)
 		close(c->wakefd);
-	PyMem_RawFree(c->recs);
-	PyMem_RawFree(c->data);
 	Py_CLEAR(c->device);
 	Py_CLEAR(c->module);
 	tp->tp_free(self);

@@ -10,34 +10,16 @@
 
 #include <limits.h>
 #include <string.h>
-#include <linux/if_packet.h>
 
 #include "../capture/capture.h"
+#include "../core/batch.h"
 
 /* ---- errors and warnings ------------------------------------------------ */
-
-static int
-code_not_supported(int code)
-{
-	return code == PCAP_ERROR_CAPTURE_NOTSUP ||
-	       code == PCAP_ERROR_RFMON_NOTSUP ||
-	       code == PCAP_ERROR_TSTAMP_PRECISION_NOTSUP ||
-	       code == PCAP_ERROR_CANTSET_TSTAMP_TYPE;
-}
-
-PyObject *
-ext_live_raise_msg(ext_state *st, int code, const char *msg)
-{
-	if (msg == NULL || msg[0] == '\0')
-		msg = pcap_statustostr(code);
-	return ext_raise(code_not_supported(code) ? st->PcapNotSupported
-						   : st->PcapError, code, msg);
-}
 
 PyObject *
 ext_live_raise(ext_state *st, pcap_t *p, int code)
 {
-	return ext_live_raise_msg(st, code, pcap_geterr(p));
+	return ext_raise_core(st, st->PcapError, code, pcap_geterr(p));
 }
 
 /*
@@ -56,7 +38,7 @@ raise_activate(ext_state *st, const char *dev, pcap_t *p, int status)
 		snprintf(msg, sizeof msg, "%s: %s (%s)", dev, what, err);
 	else
 		snprintf(msg, sizeof msg, "%s: %s", dev, what);
-	return ext_live_raise_msg(st, status, msg);
+	return ext_raise_core(st, st->PcapError, status, msg);
 }
 
 /* A warning of libpcap's (status > 0) as a PcapWarning; -1 if it raised.
@@ -97,15 +79,9 @@ as_int(PyObject *o, int *out)
 
 /* ---- options after activation ------------------------------------------ */
 
-/* A program that keeps every packet whole: "no filter" on a live handle. */
-static struct bpf_insn accept_all_insn[] = {
-	{BPF_RET | BPF_K, 0, 0, MAXIMUM_SNAPLEN}
-};
-
 int
 ext_live_set_filter(ext_state *st, pcap_t *p, PyObject *filt)
 {
-	struct bpf_program all = {1, accept_all_insn};
 	int rc;
 
 	if (filt != Py_None && !ext_filter_check(st, filt)) {
@@ -114,14 +90,8 @@ ext_live_set_filter(ext_state *st, pcap_t *p, PyObject *filt)
 			     Py_TYPE(filt)->tp_name);
 		return -1;
 	}
-	if (filt == Py_None) {
-		rc = pcap_setfilter(p, &all);
-	} else {
-		/* pcap_setfilter copies the program; its prototype is not
-		   const, but it only reads it */
-		rc = pcap_setfilter(p, (struct bpf_program *)
-				    ext_filter_program(filt));
-	}
+	rc = core_set_filter(p, filt == Py_None ? NULL :
+			     ext_filter_program(filt));
 	if (rc < 0) {
 		ext_live_raise(st, p, PCAP_ERROR);
 		return -1;
@@ -203,24 +173,11 @@ ext_live_set_datalink(ext_state *st, pcap_t *p, PyObject *o)
 
 /* ---- options before activation ----------------------------------------- */
 
-static const struct {
-	const char *name;
-	int mode;
-} fanout_modes[] = {
-	{"hash", PACKET_FANOUT_HASH},
-	{"lb", PACKET_FANOUT_LB},
-	{"cpu", PACKET_FANOUT_CPU},
-	{"rollover", PACKET_FANOUT_ROLLOVER},
-	{"rnd", PACKET_FANOUT_RND},
-	{"qm", PACKET_FANOUT_QM},
-};
-
-/* fanout=(group_id, mode): mode a name above or a PACKET_FANOUT_* int. */
+/* fanout=(group_id, mode): mode a name (cap_fanout_mode) or an int. */
 static int
 parse_fanout(PyObject *o, int *group, int *mode)
 {
 	PyObject *m;
-	size_t i;
 
 	if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != 2) {
 		PyErr_SetString(PyExc_TypeError,
@@ -236,12 +193,13 @@ parse_fanout(PyObject *o, int *group, int *mode)
 	}
 	m = PyTuple_GET_ITEM(o, 1);
 	if (PyUnicode_Check(m)) {
-		for (i = 0; i < sizeof fanout_modes / sizeof fanout_modes[0]; i++) {
-			if (PyUnicode_CompareWithASCIIString(m, fanout_modes[i].name) == 0) {
-				*mode = fanout_modes[i].mode;
-				return 0;
-			}
-		}
+		const char *name = PyUnicode_AsUTF8(m);
+
+		if (name == NULL)
+			return -1;
+		*mode = cap_fanout_mode(name);
+		if (*mode >= 0)
+			return 0;
 		PyErr_Format(PyExc_ValueError,
 			     "unknown fanout mode %R (hash, lb, cpu, rollover, "
 			     "rnd, qm)", m);

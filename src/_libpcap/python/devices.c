@@ -11,7 +11,8 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <linux/if_packet.h>
+
+#include "../capture/capture.h"
 
 /* A sockaddr as text: dotted IPv4, IPv6, a link-layer address as hex
    bytes separated by ':'; None when absent or of another family. */
@@ -32,18 +33,18 @@ sockaddr_text(const struct sockaddr *sa)
 
 		if (inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf) != NULL)
 			return PyUnicode_FromString(buf);
-	} else if (sa->sa_family == AF_PACKET) {
-		const struct sockaddr_ll *ll = (const struct sockaddr_ll *)sa;
-		char hex[3 * sizeof ll->sll_addr + 1];
-		unsigned i, n = ll->sll_halen;
-		size_t pos = 0;
+	} else {
+		const unsigned char *addr;
+		char hex[3 * CAP_LINK_ADDR_MAX + 1];
+		size_t i, n, pos = 0;
 
-		if (n > sizeof ll->sll_addr)
-			n = sizeof ll->sll_addr;
+		n = cap_link_address(sa, &addr);
+		if (n == 0 && addr == NULL)
+			Py_RETURN_NONE;
 		hex[0] = '\0';
 		for (i = 0; i < n; i++)
 			pos += (size_t)snprintf(hex + pos, sizeof hex - pos,
-						 i ? ":%02x" : "%02x", ll->sll_addr[i]);
+						 i ? ":%02x" : "%02x", addr[i]);
 		return PyUnicode_FromString(hex);
 	}
 	Py_RETURN_NONE;

@@ -369,6 +369,25 @@ ext_raise(PyObject *cls, int code, const char *message)
 	return NULL;
 }
 
+static int
+code_not_supported(int code)
+{
+	return code == PCAP_ERROR_CAPTURE_NOTSUP ||
+	       code == PCAP_ERROR_RFMON_NOTSUP ||
+	       code == PCAP_ERROR_TSTAMP_PRECISION_NOTSUP ||
+	       code == PCAP_ERROR_CANTSET_TSTAMP_TYPE;
+}
+
+PyObject *
+ext_raise_core(ext_state *st, PyObject *cls, int code, const char *msg)
+{
+	if (msg == NULL || msg[0] == '\0')
+		msg = pcap_statustostr(code);
+	if (code_not_supported(code))
+		cls = st->PcapNotSupported;
+	return ext_raise(cls, code, msg);
+}
+
 PyObject *
 ext_raise_closed(const char *what)
 {

@@ -757,12 +757,6 @@ ext_filter_program(PyObject *filt)
 	return &((ext_filter *)filt)->prog;
 }
 
-u_int
-ext_filter_run(PyObject *filt, const u_char *data, u_int wirelen, u_int caplen)
-{
-	return vm_prog_run(((ext_filter *)filt)->vm, data, wirelen, caplen);
-}
-
 PyObject *
 ext_filter_from_program(ext_state *st, const struct bpf_insn *insns, u_int n)
 {

@@ -22,8 +22,6 @@ pcap_t *ext_live_open(ext_state *st, PyObject *args, PyObject *kwds,
 /* Raise PcapError (PcapNotSupported for those codes) for a failed call on
    p: libpcap's message, or the status text without one.  NULL. */
 PyObject *ext_live_raise(ext_state *st, pcap_t *p, int code);
-/* The same with a message of the caller's. */
-PyObject *ext_live_raise_msg(ext_state *st, int code, const char *msg);
 
 /* Install a Filter on p (None: keep every packet whole).  0 or -1. */
 int ext_live_set_filter(ext_state *st, pcap_t *p, PyObject *filt);

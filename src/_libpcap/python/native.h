@@ -151,6 +151,35 @@ PyObject *ext_comments_tuple(const char *const *list, uint32_t n);
 /* The opt_comments left in a packet's options, as a tuple of str. */
 PyObject *ext_packet_comments(struct sf_ng_packet *pk);
 
+/* ---- what the core's batch path hands over (batch.c) ------------------ */
+
+struct core_pkt;
+/*
+ * The state of one core_batch_read into Python objects, zeroed and then
+ * set up by the caller: either Packets (list: into it; list NULL: one
+ * packet, into `one`) or, with buffer set, read_buffer()'s data and index.
+ */
+typedef struct {
+	ext_state *st;
+	/* pcapng packets: their Interface (new reference), NULL if none */
+	PyObject *(*iface)(void *owner, uint32_t index);
+	void *owner;
+	int buffer;
+	PyObject *list, *one;
+	PyObject *data, *index;
+	Py_ssize_t dlen, dcap, icap;
+	Py_ssize_t count;	/* packets taken */
+	int bad_ts;		/* buffer: a time stamp out of range (consumed) */
+	int failed;		/* a Python exception is set */
+} ext_batch;
+/* The core_sink of ext_batch (arg is the ext_batch). */
+int ext_batch_sink(void *arg, const struct core_pkt *pk);
+/* read_buffer()'s (data, index) from a buffer batch; NULL + error. */
+PyObject *ext_batch_buffer_result(ext_batch *b);
+void ext_batch_clear(ext_batch *b);
+/* The PcapError for a time stamp read_buffer() cannot index. */
+PyObject *ext_raise_bad_ts(ext_state *st);
+
 /* ---- Reader / Writer (reader.c, writer.c) ----------------------------- */
 
 int ext_reader_init_type(PyObject *module, ext_state *st);
@@ -164,10 +193,6 @@ int ext_filter_check(ext_state *st, PyObject *o);
 /* The Filter's program, e.g. for pcap_setfilter (which copies it; cast
    the const away for its prototype).  Borrowed: valid while filt lives. */
 const struct bpf_program *ext_filter_program(PyObject *filt);
-/* bpf_filter's result of the Filter on one packet (0 = rejected).  Needs
-   no GIL: a Filter never changes (the caller keeps filt alive). */
-u_int ext_filter_run(PyObject *filt, const u_char *data, u_int wirelen,
-		     u_int caplen);
 /* A new Filter holding a copy of insns[0..n) (validated); NULL + error. */
 PyObject *ext_filter_from_program(ext_state *st, const struct bpf_insn *insns,
 				  u_int n);
@@ -210,6 +235,11 @@ int ext_devices_init(PyObject *module, ext_state *st);
 int ext_errors_init(PyObject *module, ext_state *st);
 /* Raise cls(message, code); always returns NULL. */
 PyObject *ext_raise(PyObject *cls, int code, const char *message);
+/* The one mapping of a core status and its text (empty: the status's
+   own text) to an exception: PcapNotSupported for what a device cannot
+   do, else cls (PcapError, or PcapFileError for savefiles). */
+PyObject *ext_raise_core(ext_state *st, PyObject *cls, int code,
+			 const char *msg);
 /* PcapFileError for a file the system refused with errno err (0: not the
    system's doing): also an instance of the OSError subclass for err, with
    .errno, .strerror and .filename (NULL: none); str() stays message. */

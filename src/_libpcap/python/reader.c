@@ -2,75 +2,37 @@
  * reader.c - libpcap.Reader: a savefile (pcap or pcapng) opened for reading,
  * always at nanosecond precision, handed out as Packet objects.
  *
- * The GIL is released around anything that can block, in one of two ways.
- *
- * Direct mode (sources that never make the reader wait: regular files,
- * block devices, in-memory streams): the core is called with the GIL held
- * and each Packet is built straight from the pointer pcap_next_ex returns,
- * a single copy.  The core drops the GIL through our hooks around each of
- * its reads from a file (sf_set_block_hooks), so the GIL is released
- * exactly where reading can block, once per read-ahead chunk rather than
- * per packet.
- *
- * Staged mode (everything else: pipes, sockets, terminals, devices):
- * pcap_next_ex runs with the GIL released, filling a stage that the Reader
- * owns (headers in one array, bytes in one block); the Python objects are
- * built from the stage with the GIL held.  A source that can block between
- * packets is staged one packet at a time, so a live stream is never held
- * back waiting for a batch to fill.  read_buffer() uses the stage in both
- * modes (in direct mode filled with the GIL held).
+ * Packets come from the core's batch path (core_batch_read), which runs
+ * the Reader's filter and hands each accepted packet to the sink of
+ * batch.c: one copy, from the core's file buffer into the Packet or the
+ * read_buffer() bytes.  The core is called with the GIL held; it drops
+ * the GIL through our hooks around each of its reads from the file
+ * (sf_set_block_hooks), the only place where reading can block, once per
+ * read-ahead chunk rather than per packet.  Nothing is read ahead beyond
+ * the core's file buffer, so a filter set with set_filter() applies
+ * exactly from the next packet on.
  *
  * A Reader is used by one thread at a time: while one thread is inside the
- * core, any other call on the same Reader raises RuntimeError.
- *
- * A Filter set with set_filter() runs on each record as the core hands it
- * over: in direct mode before the Packet is built, in staged mode while the
- * stage fills (without the GIL, over the bytes just copied).  Rejected
- * packets stay in the stage, marked, until a packet after them is handed
- * out: a filter set in the middle of a batch judges the staged packets
- * again, so that it applies exactly from the next packet on, whatever the
- * previous filter was.
+ * core, any other call on the same Reader raises RuntimeError; close()
+ * from another thread ends a read blocked on a pipe (an eventfd the core
+ * polls with the stream, sf_set_wakeup).
  */
 #include "native.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/batch.h"
 #include "../savefile/savefile.h"
 
-/* One batch: enough to amortise the GIL round trip, small enough for L2. */
-#ifndef STAGE_PKTS
-#define STAGE_PKTS 256
-#endif
-#ifndef STAGE_BYTES
-#define STAGE_BYTES (128 * 1024)
-#endif
-/* read()'s batch in direct mode: few enough Packets alive at once that
-   their bytes stay in the cache and the allocator recycles them. */
-#ifndef DIRECT_BATCH
-#define DIRECT_BATCH 64
-#endif
-#define NS_PER_S 1000000000L
-
-typedef struct {
-	int64_t sec;
-	uint32_t nsec;
-	uint32_t caplen;
-	uint32_t wirelen;
-	uint32_t pass;		/* the filter accepts it (1 without filter) */
-	size_t off;		/* into the stage's data block */
-	/* pcapng (native mode): its interface (UINT32_MAX: none), flags,
-	   and its options when they hold comments (odata[oopt..]) */
-	uint32_t iface;
-	uint32_t flags;
-	uint32_t ooptlen;
-	int oswapped;
-	size_t oopt;
-} stage_rec;
+/* read()'s batch: few enough Packets alive at once that their bytes stay
+   in the cache and the allocator recycles them. */
+#define READ_BATCH 64
 
 typedef struct {
 	PyObject_HEAD
@@ -88,143 +50,15 @@ typedef struct {
 	PyObject *weakreflist;
 	int opened;		/* __init__ succeeded once */
 	int busy;		/* a thread is inside the core */
-	int prefetch;		/* source never blocks: stage full batches */
-	int direct;		/* the core is called with the GIL held */
-	PyThreadState *saved;	/* direct mode, inside a core read */
-	int eof;		/* the last fill ended at end of file */
-	int pend_code;		/* error met by the last fill, 0 if none */
-	int pend_nomem;
-	char pend_msg[PCAP_ERRBUF_SIZE];
+	int may_block;		/* a pipe or stream: read() takes one packet */
+	int pend_bad_ts;	/* read_buffer() met a time stamp it cannot
+				   index after packets: the next read raises */
+	PyThreadState *saved;	/* inside a core read, between the hooks */
 	/* cached facts of the open file */
 	int linktype, snaplen, swapped, major, minor;
 	int ng;			/* a pcapng file, read in native mode */
 	PyObject *ifaces;	/* ng: list of Interface, by file index */
-	/* the stage */
-	stage_rec *recs;
-	size_t nrec, pos;
-	unsigned char *data;
-	size_t dlen, dcap;
-	unsigned char *odata;	/* options that hold comments */
-	size_t olen, ocap;
 } ext_reader;
-
-/* The header's time stamp as ts_ns = sec * 1e9 + nsec, nsec normalised. */
-static inline void
-split_ts(const struct pcap_pkthdr *h, int64_t *sec_out, uint32_t *nsec_out)
-{
-	int64_t sec = (int64_t)h->ts.tv_sec;
-	long frac = (long)h->ts.tv_usec;
-
-	if (frac < 0 || frac >= NS_PER_S) {
-		sec += frac / NS_PER_S;
-		frac %= NS_PER_S;
-		if (frac < 0) {
-			frac += NS_PER_S;
-			sec -= 1;
-		}
-	}
-	*sec_out = sec;
-	*nsec_out = (uint32_t)frac;
-}
-
-/* Whether rec's time stamp, as ts_ns, fits read_buffer()'s signed 64-bit
-   index (iteration gives any time stamp, as a Python int). */
-static inline int
-ts_ns_fits(const stage_rec *rec)
-{
-	__int128 v = (__int128)rec->sec * 1000000000 + rec->nsec;
-
-	return v >= INT64_MIN && v <= INT64_MAX;
-}
-
-/* Keep the core's error to raise it later (needs no GIL). */
-static void
-set_pending(ext_reader *r, int rc)
-{
-	const char *msg = pcap_geterr(r->p);
-
-	r->pend_code = rc;
-	snprintf(r->pend_msg, sizeof r->pend_msg, "%s", msg ? msg : "");
-}
-
-/* ---- staging (without the GIL, or with it in direct mode) -------------- */
-
-static int
-stage_reserve(ext_reader *r, size_t more)
-{
-	size_t need = r->dlen + more, cap;
-	unsigned char *nd;
-
-	if (r->recs == NULL) {
-		r->recs = PyMem_RawMalloc(STAGE_PKTS * sizeof(stage_rec));
-		if (r->recs == NULL)
-			return -1;
-	}
-	if (r->data != NULL && need <= r->dcap)
-		return 0;
-	cap = r->dcap ? r->dcap : STAGE_BYTES + 65536;
-	while (cap < need)
-		cap *= 2;
-	nd = PyMem_RawRealloc(r->data, cap);
-	if (nd == NULL)
-		return -1;
-	r->data = nd;
-	r->dcap = cap;
-	return 0;
-}
-
-/* Is the interface at file index i of the Reader's link type? */
-static int
-same_linktype(ext_reader *r, uint32_t i)
-{
-	const struct sf_ng_iface *f = sf_ng_iface_at(r->p, i);
-
-	return f != NULL && f->dlt == r->linktype;
-}
-
-/*
- * A pcapng packet's facts into rec: its interface and flags, and its
- * options copied aside when they hold a comment.  0, or -1 when out of
- * memory.  Needs no GIL.
- */
-static int
-stage_meta(ext_reader *r, stage_rec *rec)
-{
-	struct sf_ng_packet m, probe;
-	const char *c;
-	size_t clen;
-
-	rec->iface = UINT32_MAX;
-	rec->flags = 0;
-	rec->ooptlen = 0;
-	if (!r->ng || !sf_ng_last_packet(r->p, &m))
-		return 0;
-	rec->iface = m.iface;
-	rec->flags = m.flags;
-	if (m.optlen == 0)
-		return 0;
-	probe = m;
-	if (!sf_ng_next_comment(&probe, &c, &clen))
-		return 0;
-	if (r->olen + m.optlen > r->ocap) {
-		size_t cap = r->ocap ? r->ocap : 4096;
-		unsigned char *n;
-
-		while (cap < r->olen + m.optlen)
-			cap *= 2;
-		n = PyMem_RawRealloc(r->odata, cap);
-		if (n == NULL)
-			return -1;
-		r->odata = n;
-		r->ocap = cap;
-	}
-	memcpy(r->odata + r->olen, m.opts, m.optlen);
-	rec->oopt = r->olen;
-	rec->ooptlen = m.optlen;
-	rec->oswapped = m.swapped;
-	r->olen += m.optlen;
-	return 0;
-}
 
 /* The Interface at file index i (new reference), built on first use. */
 static PyObject *
@@ -252,171 +86,38 @@ reader_iface(ext_reader *r, uint32_t i)
 	return Py_NewRef(PyList_GET_ITEM(r->ifaces, i));
 }
 
-/* Give pkt (a new Packet) what its block said; NULL (pkt released) on
-   failure. */
+/* The Interface at file index i, for the batch sink. */
 static PyObject *
-packet_add_meta(ext_reader *r, PyObject *pkt, uint32_t iface, uint32_t flags,
-		struct sf_ng_packet *opts)
+batch_iface(void *owner, uint32_t i)
 {
-	ext_packet *pk = (ext_packet *)pkt;
-
-	if (pkt == NULL || iface == UINT32_MAX)
-		return pkt;
-	pk->flags = flags;
-	pk->iface = reader_iface(r, iface);
-	if (pk->iface == NULL) {
-		Py_DECREF(pkt);
-		return NULL;
-	}
-	if (opts != NULL) {
-		pk->comments = ext_packet_comments(opts);
-		if (pk->comments == NULL) {
-			Py_DECREF(pkt);
-			return NULL;
-		}
-	}
-	return pkt;
+	return reader_iface(owner, i);
 }
 
-/* The filter's verdict on a staged record: 1 without a filter. */
-static inline uint32_t
-stage_judge(ext_reader *r, const stage_rec *rec)
-{
-	if (r->filter == NULL)
-		return 1;
-	/* A filter is code for one link type: the file's first. */
-	if (rec->iface != UINT32_MAX && !same_linktype(r, rec->iface))
-		return 0;
-	return ext_filter_run(r->filter, r->data + rec->off, rec->wirelen,
-			      rec->caplen) != 0;
-}
-
-/*
- * Fetch records into the (empty) stage until limit of them pass the filter
- * or the stage is full.  A stage full of rejected records is emptied and
- * filled again: handing out the next packet passes over them anyway.  At
- * the end the stage is empty or holds at least one packet that passes.
- */
 static void
-stage_fill(ext_reader *r, size_t limit)
+batch_init(ext_reader *r, ext_batch *b)
 {
-	struct pcap_pkthdr *h;
-	const u_char *d;
-	size_t passed = 0;
-	int rc;
-
-	r->nrec = r->pos = 0;
-	r->dlen = 0;
-	r->olen = 0;
-	if (limit > STAGE_PKTS)
-		limit = STAGE_PKTS;
-	while (passed < limit) {
-		if (r->nrec == STAGE_PKTS || r->dlen >= STAGE_BYTES) {
-			if (passed > 0)
-				break;
-			r->nrec = 0;
-			r->dlen = 0;
-			r->olen = 0;
-		}
-		rc = pcap_next_ex(r->p, &h, &d);
-		if (rc == 1) {
-			stage_rec *rec;
-
-			if (stage_reserve(r, h->caplen) < 0) {
-				r->pend_code = PCAP_ERROR;
-				r->pend_nomem = 1;
-				break;
-			}
-			rec = &r->recs[r->nrec++];
-			split_ts(h, &rec->sec, &rec->nsec);
-			rec->caplen = h->caplen;
-			rec->wirelen = h->len;
-			rec->off = r->dlen;
-			if (h->caplen != 0)
-				memcpy(r->data + r->dlen, d, h->caplen);
-			r->dlen += h->caplen;
-			if (stage_meta(r, rec) < 0) {
-				r->nrec--;
-				r->pend_code = PCAP_ERROR;
-				r->pend_nomem = 1;
-				break;
-			}
-			rec->pass = stage_judge(r, rec);
-			passed += rec->pass;
-		} else if (rc == PCAP_ERROR_BREAK) {
-			r->eof = 1;
-			break;
-		} else if (rc == 0) {
-			break;	/* nothing available now (not for savefiles) */
-		} else {
-			set_pending(r, rc);
-			break;
-		}
+	memset(b, 0, sizeof *b);
+	b->st = r->st;
+	if (r->ng) {
+		b->iface = batch_iface;
+		b->owner = r;
 	}
-	if (passed == 0)
-		r->nrec = r->dlen = 0;
 }
 
-/*
- * The stage is empty: fill it.  1 = packets staged, 0 = end of file,
- * -1 = an error is pending (reader_raise_pending raises it).  Never raises.
- */
-static int
-reader_refill(ext_reader *r, size_t limit)
-{
-	if (r->pend_code)
-		return -1;
-	if (r->eof) {
-		/* the fill that staged the last packets already saw EOF */
-		r->eof = 0;
-		return 0;
-	}
-	r->busy = 1;
-	if (r->direct) {
-		stage_fill(r, limit);	/* the hooks drop the GIL */
-	} else {
-		Py_BEGIN_ALLOW_THREADS
-		stage_fill(r, limit);
-		Py_END_ALLOW_THREADS
-	}
-	r->busy = 0;
-	if (r->closing) {
-		/* close() from another thread ended the read: the end */
-		r->nrec = r->pos = 0;
-		r->pend_code = 0;
-		return 0;
-	}
-	if (r->nrec > 0)
-		return 1;
-	if (r->pend_code)
-		return -1;
-	r->eof = 0;
-	return 0;
-}
-
+/* The core's error rc as an exception: what the file object's read()
+   raised, a signal handler's exception (Ctrl-C), or PcapFileError. */
 static PyObject *
-reader_raise_pending(ext_reader *r)
+reader_raise(ext_reader *r, int rc)
 {
-	int code = r->pend_code;
-
-	r->pend_code = 0;
-	/* What the file object's read() raised, as it raised it. */
-	if (ext_exc_restore(&r->src_exc)) {
-		r->pend_nomem = 0;
+	if (ext_exc_restore(&r->src_exc))
 		return NULL;
-	}
 	/* A read cut short by a signal: Ctrl-C must come out as
 	   KeyboardInterrupt, not as the I/O error it caused (the handler may
 	   already have run, in reader_interrupted). */
-	if (PyErr_Occurred() || PyErr_CheckSignals() < 0) {
-		r->pend_nomem = 0;
+	if (PyErr_Occurred() || PyErr_CheckSignals() < 0)
 		return NULL;
-	}
-	if (r->pend_nomem) {
-		r->pend_nomem = 0;
-		return PyErr_NoMemory();
-	}
-	return ext_raise(r->st->PcapFileError, code, r->pend_msg);
+	return ext_raise_core(r->st, r->st->PcapFileError, rc,
+			      pcap_geterr(r->p));
 }
 
 /* Usable for a new call?  Sets ValueError / RuntimeError if not. */
@@ -434,118 +135,53 @@ reader_check(ext_reader *r)
 	return 0;
 }
 
-/* Step over staged records the filter rejected; 1 if one to hand out is
-   left. */
-static inline int
-stage_ready(ext_reader *r)
-{
-	size_t pos = r->pos;
-
-	while (pos < r->nrec && !r->recs[pos].pass)
-		pos++;
-	r->pos = pos;
-	return pos < r->nrec;
-}
-
-/* The next staged record (stage_ready said there is one) as a Packet. */
-static inline PyObject *
-reader_take(ext_reader *r)
-{
-	stage_rec *rec = &r->recs[r->pos++];
-	struct sf_ng_packet opts;
-	PyObject *pkt = ext_packet_new(r->st, rec->sec, rec->nsec,
-				       r->data + rec->off, rec->caplen,
-				       rec->wirelen);
-
-	if (rec->iface == UINT32_MAX || rec->ooptlen == 0)
-		return packet_add_meta(r, pkt, rec->iface, rec->flags, NULL);
-	opts.opts = r->odata + rec->oopt;
-	opts.optlen = rec->ooptlen;
-	opts.swapped = rec->oswapped;
-	return packet_add_meta(r, pkt, rec->iface, rec->flags, &opts);
-}
-
 /*
- * Direct mode: the next packet the filter accepts, straight from the core.
- * 1 and *out set; 0 at end of file; -1 with an exception set; -2 with the
- * core's error kept pending (reader_raise_pending raises it).
+ * Up to max packets (max > 0) into b.  1: some; 0: end of file (or
+ * closed meanwhile); -1: exception set.
  */
 static int
-direct_fetch(ext_reader *r, PyObject **out)
+reader_fill(ext_reader *r, ext_batch *b, int max)
 {
-	struct pcap_pkthdr *h;
-	const u_char *d;
-	struct sf_ng_packet m = {0};
-	int64_t sec;
-	uint32_t nsec;
 	int rc;
 
-	if (r->eof) {
-		/* a fill for read_buffer() met the end: say so once, as the
-		   staged path does */
-		r->eof = 0;
-		return 0;
+	if (r->pend_bad_ts) {
+		r->pend_bad_ts = 0;
+		ext_raise_bad_ts(r->st);
+		return -1;
 	}
-	for (;;) {
-		r->busy = 1;
-		rc = pcap_next_ex(r->p, &h, &d);
-		r->busy = 0;
-		if (rc != 1)
-			break;
-		if (r->ng && sf_ng_last_packet(r->p, &m)) {
-			if (r->filter != NULL &&
-			    !same_linktype(r, m.iface))
-				continue;
-		} else {
-			m.iface = UINT32_MAX;
+	r->busy = 1;
+	rc = core_batch_read(r->p, max, 0, ext_batch_sink, b);
+	r->busy = 0;
+	if (b->failed)
+		return -1;
+	if (r->closing)
+		return 0;	/* close() from another thread: the end */
+	if (b->bad_ts) {
+		if (b->count > 0) {
+			r->pend_bad_ts = 1;
+			return 1;
 		}
-		if (r->filter == NULL ||
-		    ext_filter_run(r->filter, d, h->len, h->caplen) != 0) {
-			struct sf_ng_packet probe = m;
-			const char *c;
-			size_t clen;
-			int has_comment = m.iface != UINT32_MAX &&
-					  m.optlen != 0 &&
-					  sf_ng_next_comment(&probe, &c, &clen);
-
-			split_ts(h, &sec, &nsec);
-			*out = ext_packet_new(r->st, sec, nsec, d, h->caplen,
-					      h->len);
-			*out = packet_add_meta(r, *out, m.iface, m.flags,
-					       has_comment ? &m : NULL);
-			return *out != NULL ? 1 : -1;
-		}
+		ext_raise_bad_ts(r->st);
+		return -1;
 	}
-	if (rc == PCAP_ERROR_BREAK)
+	if (b->count > 0)
+		return 1;
+	if (rc == 0 || rc == PCAP_ERROR_BREAK)
 		return 0;
-	set_pending(r, rc);
-	return -2;
+	reader_raise(r, rc);
+	return -1;
 }
 
-/* How many records a fill may stage when the caller wants `want` more
-   (want <= 0: "a batch"). */
-static size_t
-fill_limit(ext_reader *r, Py_ssize_t want)
+/* How many packets a read of `want` (< 0: "a batch") asks the core for. */
+static int
+batch_size(ext_reader *r, Py_ssize_t want)
 {
-	if (r->prefetch || want <= 0)
-		return r->prefetch ? STAGE_PKTS : 1;
-	return want < STAGE_PKTS ? (size_t)want : STAGE_PKTS;
+	if (want < 0)
+		return r->may_block ? 1 : READ_BATCH;
+	return want < INT_MAX ? (int)want : INT_MAX;
 }
 
 /* ---- open / close ------------------------------------------------------ */
-
-static void
-stage_free(ext_reader *r)
-{
-	PyMem_RawFree(r->recs);
-	PyMem_RawFree(r->data);
-	PyMem_RawFree(r->odata);
-	r->recs = NULL;
-	r->data = NULL;
-	r->odata = NULL;
-	r->olen = r->ocap = 0;
-	r->nrec = r->pos = r->dlen = r->dcap = 0;
-}
 
 static void
 reader_close_handle(ext_reader *r)
@@ -562,34 +198,30 @@ reader_close_handle(ext_reader *r)
 		r->wakefd = -1;
 	}
 	r->closing = 0;
+	r->pend_bad_ts = 0;
 	Py_CLEAR(r->filter);
-	stage_free(r);
-	r->direct = 0;
-	r->eof = 0;
-	r->pend_code = 0;
-	r->pend_nomem = 0;
 }
 
-/* Can reading this handle block between packets? */
+/* Can reading this handle block between packets (a pipe, a socket, a
+   stream over a file object)? */
 static int
-source_never_blocks(pcap_t *p)
+source_may_block(ext_reader *r)
 {
-	FILE *fp = pcap_file(p);
+	FILE *fp = pcap_file(r->p);
 	struct stat sb;
 	int fd;
 
-	if (fp == NULL)
-		return 0;
-	fd = fileno(fp);
-	if (fd < 0)
-		return 1;	/* a memory stream */
+	if (r->src != NULL)
+		return 1;
+	if (fp == NULL || (fd = fileno(fp)) < 0)
+		return 0;	/* a memory stream */
 	if (fstat(fd, &sb) < 0)
-		return 0;
-	return S_ISREG(sb.st_mode) || S_ISBLK(sb.st_mode);
+		return 1;
+	return !S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode);
 }
 
-/* The hooks of direct mode: the core is about to read from / has read
-   from the file; the GIL is held outside them. */
+/* The block hooks: the core is about to read from / has read from the
+   file; the GIL is held outside them. */
 static void
 gil_leave(void *arg)
 {
@@ -621,17 +253,6 @@ reader_interrupted(void *arg)
 	(void)arg;
 	PyGILState_Release(g);
 	return rc < 0 ? -1 : 0;
-}
-
-/* Can r->p be read in direct mode?  (It never blocks: see prefetch.) */
-static int
-direct_mode_ok(ext_reader *r)
-{
-	FILE *fp = pcap_file(r->p);
-
-	if (fp != NULL && fileno(fp) < 0)
-		return 1;	/* a memory stream: nothing to release for */
-	return sf_set_block_hooks(r->p, gil_leave, gil_enter, r) == 0;
 }
 
 static pcap_t *
@@ -859,7 +480,7 @@ open_object(ext_reader *r, PyObject *obj)
 
 static int reader_filter_arg(ext_reader *r, PyObject *filt, PyObject *optimize,
 			     PyObject *netmask, PyObject **out);
-static void reader_install(ext_reader *r, PyObject *f);
+static int reader_install(ext_reader *r, PyObject *f);
 
 static int
 reader_init(PyObject *self, PyObject *args, PyObject *kwds)
@@ -908,9 +529,8 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 	}
 	r->p = p;
 	r->opened = 1;
-	/* a stream over a file object may block between packets */
-	r->prefetch = r->src == NULL && source_never_blocks(p);
-	r->direct = r->prefetch && direct_mode_ok(r);
+	r->may_block = source_may_block(r);
+	(void)sf_set_block_hooks(p, gil_leave, gil_enter, r);
 	(void)sf_set_interrupt_hook(p, reader_interrupted, r);
 	r->linktype = pcap_datalink(p);
 	r->snaplen = pcap_snapshot(p);
@@ -927,7 +547,8 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 	if (filt != Py_None) {
 		if (reader_filter_arg(r, filt, NULL, Py_None, &f) < 0)
 			return -1;	/* the Reader stays open: dealloc closes */
-		reader_install(r, f);
+		if (reader_install(r, f) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -981,6 +602,7 @@ reader_dealloc(PyObject *self)
 	Py_DECREF(tp);
 }
 
+
 /* ---- iteration and batches --------------------------------------------- */
 
 static PyObject *
@@ -992,107 +614,63 @@ reader_iter(PyObject *self)
 }
 
 static PyObject *
-reader_next_slow(ext_reader *r)
-{
-	PyObject *pkt;
-
-	if (reader_check(r) < 0)
-		return NULL;
-	if (r->direct && !stage_ready(r)) {
-		if (r->pend_code)
-			return reader_raise_pending(r);
-		switch (direct_fetch(r, &pkt)) {
-		case 1:
-			return pkt;
-		case 0:
-			return NULL;	/* StopIteration */
-		case -1:
-			return NULL;
-		default:
-			return reader_raise_pending(r);
-		}
-	}
-	while (!stage_ready(r)) {
-		switch (reader_refill(r, fill_limit(r, 1))) {
-		case 1:
-			break;
-		case 0:
-			return NULL;	/* StopIteration */
-		default:
-			return reader_raise_pending(r);
-		}
-	}
-	return reader_take(r);
-}
-
-static PyObject *
 reader_iternext(PyObject *self)
 {
 	ext_reader *r = (ext_reader *)self;
+	ext_batch b;
 
-	if (!r->busy && stage_ready(r))
-		return reader_take(r);
-	return reader_next_slow(r);
+	if (reader_check(r) < 0)
+		return NULL;
+	batch_init(r, &b);
+	if (reader_fill(r, &b, 1) <= 0) {
+		ext_batch_clear(&b);
+		return NULL;	/* StopIteration, or the exception */
+	}
+	return b.one;
+}
+
+/* The n argument of read() and read_buffer(): -1 when absent or None. */
+static int
+parse_n(const char *name, PyObject *const *args, Py_ssize_t nargs,
+	Py_ssize_t *n)
+{
+	*n = -1;
+	if (nargs > 1) {
+		PyErr_Format(PyExc_TypeError,
+			     "%s() takes at most 1 argument (%zd given)", name,
+			     nargs);
+		return -1;
+	}
+	if (nargs == 1 && args[0] != Py_None) {
+		*n = PyNumber_AsSsize_t(args[0], PyExc_OverflowError);
+		if (*n == -1 && PyErr_Occurred())
+			return -1;
+	}
+	return 0;
 }
 
 /*
- * read() in direct mode: up to `want` packets (want > 0), staged ones left
- * by read_buffer() first.  They are gathered DIRECT_BATCH at a time and
- * the list is made at its final size, not grown packet by packet.
+ * Fill b with up to n packets (n < 0: one batch).  A read that got some
+ * packets returns them; what ended it (an error) is raised by the next
+ * (the core keeps it).  0, or -1 with an exception set.
  */
-static PyObject *
-read_direct(ext_reader *r, Py_ssize_t want)
+static int
+reader_take(ext_reader *r, ext_batch *b, Py_ssize_t n)
 {
-	PyObject *items[DIRECT_BATCH], *list = NULL;
-	Py_ssize_t got = 0, k, i;
-	int rc = 1;
+	while (n < 0 || b->count < n) {
+		Py_ssize_t before = b->count;
+		int asked = batch_size(r, n < 0 ? -1 : n - b->count);
+		int rc = reader_fill(r, b, asked);
 
-	while (rc == 1 && got < want) {
-		for (k = 0; k < DIRECT_BATCH && got + k < want; k++) {
-			if (stage_ready(r)) {
-				items[k] = reader_take(r);
-				rc = items[k] != NULL ? 1 : -1;
-			} else if (r->pend_code) {
-				rc = -2;
-			} else {
-				rc = direct_fetch(r, &items[k]);
-			}
-			if (rc != 1)
-				break;
-		}
-		if (rc == -1 || (rc == -2 && got + k == 0)) {
-			/* nothing to hand out: raise now (else next call) */
-			while (k > 0)
-				Py_DECREF(items[--k]);
-			Py_XDECREF(list);
-			return rc == -1 ? NULL : reader_raise_pending(r);
-		}
-		i = 0;
-		if (list == NULL) {
-			list = PyList_New(k);
-			if (list == NULL)
-				goto fail_items;
-			for (i = 0; i < k; i++)
-				PyList_SET_ITEM(list, i, items[i]);
-		} else {
-			for (i = 0; i < k; i++) {
-				if (PyList_Append(list, items[i]) < 0) {
-					Py_DECREF(list);
-					list = NULL;
-					goto fail_items;
-				}
-				Py_DECREF(items[i]);
-			}
-		}
-		got += k;
+		if (rc < 0)
+			return -1;
+		/* Fewer than asked: the end of the file, or an error the
+		   core reports at the next call. */
+		if (rc == 0 || n < 0 || b->count - before < asked ||
+		    r->pend_bad_ts)
+			break;
 	}
-	return list != NULL ? list : PyList_New(0);
-
-fail_items:
-	/* items[i:k] are still ours (those before went into the list) */
-	while (k > i)
-		Py_DECREF(items[--k]);
-	return NULL;
+	return 0;
 }
 
 /* read(n=-1) */
@@ -1100,52 +678,20 @@ static PyObject *
 reader_read(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
 	ext_reader *r = (ext_reader *)self;
-	Py_ssize_t n = -1, got = 0;
-	PyObject *list, *pkt;
-	int rc;
+	Py_ssize_t n;
+	ext_batch b;
 
-	if (nargs > 1) {
-		PyErr_Format(PyExc_TypeError,
-			     "read() takes at most 1 argument (%zd given)", nargs);
+	if (parse_n("read", args, nargs, &n) < 0 || reader_check(r) < 0)
+		return NULL;
+	batch_init(r, &b);
+	b.list = PyList_New(0);
+	if (b.list == NULL)
+		return NULL;
+	if (reader_take(r, &b, n) < 0) {
+		ext_batch_clear(&b);
 		return NULL;
 	}
-	if (nargs == 1 && args[0] != Py_None) {
-		n = PyNumber_AsSsize_t(args[0], PyExc_OverflowError);
-		if (n == -1 && PyErr_Occurred())
-			return NULL;
-	}
-	if (reader_check(r) < 0)
-		return NULL;
-	if (r->direct)		/* a batch: DIRECT_BATCH packets */
-		return read_direct(r, n < 0 ? DIRECT_BATCH : n);
-	list = PyList_New(0);
-	if (list == NULL)
-		return NULL;
-	while (n < 0 || got < n) {
-		if (!stage_ready(r)) {
-			if (n < 0 && got > 0)
-				break;	/* one batch is what read() promises */
-			rc = reader_refill(r, fill_limit(r, n < 0 ? -1 : n - got));
-			if (rc == 0)
-				break;
-			if (rc < 0) {
-				if (got > 0)
-					break;	/* raised by the next call */
-				Py_DECREF(list);
-				return reader_raise_pending(r);
-			}
-			continue;
-		}
-		pkt = reader_take(r);
-		if (pkt == NULL || PyList_Append(list, pkt) < 0) {
-			Py_XDECREF(pkt);
-			Py_DECREF(list);
-			return NULL;
-		}
-		Py_DECREF(pkt);
-		got++;
-	}
-	return list;
+	return b.list;
 }
 
 /* read_buffer(n=-1) -> (data: bytes, index: memoryview of 'q') */
@@ -1153,118 +699,19 @@ static PyObject *
 reader_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
 	ext_reader *r = (ext_reader *)self;
-	Py_ssize_t n = -1, got = 0, dsize = 0;
-	PyObject *data = NULL, *index = NULL, *view, *res;
-	int rc;
+	Py_ssize_t n;
+	PyObject *res = NULL;
+	ext_batch b;
 
-	if (nargs > 1) {
-		PyErr_Format(PyExc_TypeError,
-			     "read_buffer() takes at most 1 argument (%zd given)",
-			     nargs);
+	if (parse_n("read_buffer", args, nargs, &n) < 0 ||
+	    reader_check(r) < 0)
 		return NULL;
-	}
-	if (nargs == 1 && args[0] != Py_None) {
-		n = PyNumber_AsSsize_t(args[0], PyExc_OverflowError);
-		if (n == -1 && PyErr_Occurred())
-			return NULL;
-	}
-	if (reader_check(r) < 0)
-		return NULL;
-	data = PyBytes_FromStringAndSize(NULL, 0);
-	index = PyBytes_FromStringAndSize(NULL, 0);
-	if (data == NULL || index == NULL)
-		goto fail;
-	while (n < 0 || got < n) {
-		size_t take, limit, end, i, bytes, at;
-		int64_t *row;
-		int bad = 0;
-
-		if (!stage_ready(r)) {
-			if (n < 0 && got > 0)
-				break;
-			rc = reader_refill(r, fill_limit(r, n < 0 ? -1 : n - got));
-			if (rc == 0)
-				break;
-			if (rc < 0) {
-				if (got > 0)
-					break;
-				reader_raise_pending(r);
-				goto fail;
-			}
-			continue;
-		}
-		/* The staged records this call takes: the passing ones, up
-		   to the number wanted; grow the results once for them. */
-		limit = n < 0 ? SIZE_MAX : (size_t)(n - got);
-		take = bytes = 0;
-		for (end = r->pos; end < r->nrec && take < limit; end++) {
-			if (r->recs[end].pass) {
-				if (!ts_ns_fits(&r->recs[end])) {
-					bad = 1;	/* stop in front of it */
-					break;
-				}
-				take++;
-				bytes += r->recs[end].caplen;
-			}
-		}
-		if (_PyBytes_Resize(&data, dsize + (Py_ssize_t)bytes) < 0 ||
-		    _PyBytes_Resize(&index, (got + (Py_ssize_t)take) * 4 *
-						    (Py_ssize_t)sizeof(int64_t)) < 0)
-			goto fail;
-		row = (int64_t *)PyBytes_AS_STRING(index) + got * 4;
-		at = (size_t)dsize;
-		/* Runs of passing records have their bytes back to back:
-		   one copy per run. */
-		for (i = r->pos; i < end;) {
-			size_t j, run, base = r->recs[i].off;
-
-			if (!r->recs[i].pass) {
-				i++;
-				continue;
-			}
-			for (j = i + 1; j < end && r->recs[j].pass; j++)
-				;
-			run = r->recs[j - 1].off + r->recs[j - 1].caplen - base;
-			memcpy(PyBytes_AS_STRING(data) + at, r->data + base, run);
-			for (; i < j; i++, row += 4) {
-				stage_rec *rec = &r->recs[i];
-
-				row[0] = rec->sec * 1000000000LL +
-					 (int64_t)rec->nsec;
-				row[1] = rec->caplen;
-				row[2] = rec->wirelen;
-				row[3] = (int64_t)(at + (rec->off - base));
-			}
-			at += run;
-		}
-		r->pos = end;
-		got += (Py_ssize_t)take;
-		dsize += (Py_ssize_t)bytes;
-		if (bad) {
-			if (got > 0)
-				break;	/* the next call raises for it */
-			/* It is consumed: the reader never sticks on it. */
-			r->pos = end + 1;
-			ext_raise(r->st->PcapError, PCAP_ERROR,
-				  "a packet's time stamp is outside what a "
-				  "signed 64-bit ts_ns holds (about 1678 to "
-				  "2262); iterate to get it as an int");
-			goto fail;
-		}
-	}
-	view = PyMemoryView_FromObject(index);
-	Py_CLEAR(index);
-	if (view == NULL)
-		goto fail;
-	res = PyObject_CallMethodOneArg(view, r->st->s_cast, r->st->s_q);
-	Py_DECREF(view);
-	if (res == NULL)
-		goto fail;
-	return Py_BuildValue("(NN)", data, res);
-fail:
-	Py_XDECREF(data);
-	Py_XDECREF(index);
-	return NULL;
+	batch_init(r, &b);
+	b.buffer = 1;
+	if (reader_take(r, &b, n) == 0)
+		res = ext_batch_buffer_result(&b);
+	ext_batch_clear(&b);
+	return res;
 }
 
 /* ---- filtering ---------------------------------------------------------- */
@@ -1305,17 +752,20 @@ reader_filter_arg(ext_reader *r, PyObject *filt, PyObject *optimize,
 	return *out != NULL ? 0 : -1;
 }
 
-/* Install f (a Filter or NULL; the reference is taken). */
-static void
+/* Install f (a Filter or NULL; the reference is taken) in the core,
+   which runs it from the next packet on.  -1 with an exception set. */
+static int
 reader_install(ext_reader *r, PyObject *f)
 {
-	size_t i;
+	int rc = core_set_filter(r->p, f != NULL ? ext_filter_program(f) : NULL);
 
+	if (rc < 0) {
+		Py_XDECREF(f);
+		ext_raise_core(r->st, r->st->PcapError, rc, pcap_geterr(r->p));
+		return -1;
+	}
 	Py_XSETREF(r->filter, f);
-	/* The staged packets not handed out yet are judged again: the new
-	   filter applies from the next packet on. */
-	for (i = r->pos; i < r->nrec; i++)
-		r->recs[i].pass = stage_judge(r, &r->recs[i]);
+	return 0;
 }
 
 /* set_filter(filt, /, *, optimize=True, netmask=None) */
@@ -1344,7 +794,8 @@ reader_set_filter(PyObject *self, PyObject *args, PyObject *kwds)
 		Py_XDECREF(f);
 		return NULL;
 	}
-	reader_install(r, f);
+	if (reader_install(r, f) < 0)
+		return NULL;
 	Py_RETURN_NONE;
 }
 
@@ -1388,7 +839,7 @@ reader_close(PyObject *self, PyObject *unused)
 	ext_reader *r = (ext_reader *)self;
 
 	(void)unused;
-	if (r->busy && r->wakefd >= 0 && !r->direct) {
+	if (r->busy && r->wakefd >= 0) {
 		/* Another thread waits for the stream: wake it, wait for it
 		   to leave the core (without the GIL, which it needs). */
 		static const struct timespec pause = {0, 100000};
@@ -1678,3 +1129,4 @@ ext_reader_init_type(PyObject *module, ext_state *st)
 {
 	return ext_add_type(module, &reader_spec, &st->ReaderType);
 }
+

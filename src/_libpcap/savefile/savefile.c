@@ -72,11 +72,12 @@ sf_cleanup(pcap_t *p)
 	p->rfile = NULL;
 }
 
-#define SF_OPS(next)						\
+#define SF_OPS(next, meta)						\
 	{								\
 		.read = core_read_records,				\
 		.finite = 1,						\
 		.next_packet = next,					\
+		.record_meta = meta,					\
 		.inject = sf_inject,					\
 		.setdirection = sf_setdirection,			\
 		.getnonblock = sf_getnonblock,				\
@@ -85,8 +86,8 @@ sf_cleanup(pcap_t *p)
 		.cleanup = sf_cleanup,					\
 	}
 
-static const struct pcap_ops sf_pcap_ops = SF_OPS(sf_pcap_next);
-static const struct pcap_ops sf_ng_ops = SF_OPS(sf_ng_next);
+static const struct pcap_ops sf_pcap_ops = SF_OPS(sf_pcap_next, NULL);
+static const struct pcap_ops sf_ng_ops = SF_OPS(sf_ng_next, sf_ng_record_meta);
 
 static pcap_t *open_fp(FILE *fp, u_int precision, int owns_fp, int exact,
     char *errbuf);

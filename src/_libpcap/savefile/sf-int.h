@@ -191,6 +191,8 @@ INTERNAL int sf_ng_probe(pcap_t *p, struct sf_state *st, u_int precision,
 /* next_packet for each format: 1 = a record, 0 = end of file, -1 = error. */
 INTERNAL int sf_pcap_next(pcap_t *p, struct pcap_pkthdr *h,
     const u_char **data);
+/* The pcapng ops' record_meta (see struct pcap_ops). */
+INTERNAL int sf_ng_record_meta(pcap_t *p, struct core_pkt *pk);
 INTERNAL int sf_ng_next(pcap_t *p, struct pcap_pkthdr *h,
     const u_char **data);
 

@@ -13,6 +13,7 @@
 
 #include "sf-int.h"
 #include "sf-ngformat.h"
+#include "batch.h"
 
 /* A walk over a block's options. */
 struct opt_walk {
@@ -362,4 +363,24 @@ sf_ng_next_comment(struct sf_ng_packet *pk, const char **s, size_t *len)
 	pk->opts = w.p;
 	pk->optlen = 0;
 	return 0;
+}
+
+int
+sf_ng_record_meta(pcap_t *p, struct core_pkt *pk)
+{
+	struct sf_state *st = p->priv;
+	const struct sf_ng_iface *f;
+
+	/* Only a native reader keeps the block facts (ops of pcapng files
+	   only, so p->priv is a reader's state). */
+	if (st == NULL || !st->native || !st->have_last)
+		return 0;
+	pk->iface = st->last.iface;
+	pk->flags = st->last.flags;
+	pk->opts = st->last.opts;
+	pk->optlen = st->last.optlen;
+	pk->opts_swapped = st->last.swapped;
+	f = st->last.iface < st->info.n_ifaces ?
+	    &st->info.ifaces[st->last.iface] : NULL;
+	return f != NULL && f->dlt != p->linktype;
 }
