@@ -175,7 +175,6 @@ script_open(struct script *s, int n, int fail_at)
 	s->fail_at = fail_at;
 	p->ops = &script_ops;
 	p->priv = s;
-	p->rfile = stdin;	/* marks a savefile-like source for the loops */
 	p->activated = 1;
 	return p;
 }

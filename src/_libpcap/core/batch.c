@@ -130,6 +130,10 @@ core_batch_read(pcap_t *p, int max_pkts, size_t max_bytes, core_sink sink,
 	}
 	if (p->ops->next_packet != NULL)
 		return read_records(p, max_pkts, &c);
+	if (p->break_loop) {
+		p->break_loop = 0;
+		return PCAP_ERROR_BREAK;
+	}
 	if (p->ops->read_ready == NULL) {
 		/* A handle that never has packets (pcap_open_dead). */
 		return p->ops->read(p, max_pkts, live_cb, (u_char *)&c);

@@ -250,19 +250,27 @@ pcap_open_live(const char *device, int snaplen, int promisc, int to_ms,
 	status = pcap_activate(p);
 	if (status >= 0)
 		return p;
-	/* Compose in a roomy buffer, then truncate into the caller's errbuf. */
+	core_activate_message(p, status, name, errbuf, PCAP_ERRBUF_SIZE);
+	pcap_close(p);
+	return NULL;
+}
+
+void
+core_activate_message(pcap_t *p, int status, const char *device, char *out,
+    size_t outlen)
+{
+	/* Compose in a roomy buffer, then truncate into out. */
 	char msg[3 * PCAP_ERRBUF_SIZE];
+
 	if (status == PCAP_ERROR)
-		snprintf(msg, sizeof msg, "%s: %s", name, p->errbuf);
+		snprintf(msg, sizeof msg, "%s: %s", device, p->errbuf);
 	else if (status == PCAP_ERROR_NO_SUCH_DEVICE ||
 	    status == PCAP_ERROR_PERM_DENIED ||
 	    status == PCAP_ERROR_PROMISC_PERM_DENIED)
-		snprintf(msg, sizeof msg, "%s: %s (%s)", name,
+		snprintf(msg, sizeof msg, "%s: %s (%s)", device,
 		    pcap_statustostr(status), p->errbuf);
 	else
-		snprintf(msg, sizeof msg, "%s: %s", name,
+		snprintf(msg, sizeof msg, "%s: %s", device,
 		    pcap_statustostr(status));
-	core_fmt(errbuf, "%s", msg);
-	pcap_close(p);
-	return NULL;
+	snprintf(out, outlen, "%s", msg);
 }

@@ -238,6 +238,12 @@ INTERNAL u_int dl_max_snaplen_for_dlt(int dlt);
    sniffing picks the pcap or pcapng reader.  On error NULL + errbuf. */
 INTERNAL pcap_t *sf_open_fp(FILE *fp, u_int precision, int owns_fp, char *errbuf);
 
+/* ---- core/create.c ---------------------------------------------------- */
+/* pcap_open_live's message for a failed pcap_activate(p) of device with
+   status: "DEV: text", "DEV: status (text)" or "DEV: status". */
+INTERNAL void core_activate_message(pcap_t *p, int status,
+    const char *device, char *out, size_t outlen);
+
 /* ---- core/devlist.c ---------------------------------------------------- */
 /* The device called name in list, or NULL. */
 INTERNAL pcap_if_t *core_find_dev(pcap_if_t *list, const char *name);

@@ -71,7 +71,7 @@ reserve(PyObject **buf, Py_ssize_t *cap, Py_ssize_t need)
 static int
 to_buffer(ext_batch *b, const struct core_pkt *pk)
 {
-	__int128 ts = (__int128)pk->sec * 1000000000 + pk->nsec;
+	__int128 ts = (__int128)pk->sec * CORE_NS_PER_S + pk->nsec;
 	int64_t *row;
 
 	if (ts < INT64_MIN || ts > INT64_MAX) {

@@ -22,22 +22,13 @@ ext_live_raise(ext_state *st, pcap_t *p, int code)
 	return ext_raise_core(st, st->PcapError, code, pcap_geterr(p));
 }
 
-/*
- * pcap_activate failed: the message pcap_open_live would compose
- * ("DEV: text" for PCAP_ERROR, "DEV: status (text)" otherwise).
- */
+/* pcap_activate failed: the message pcap_open_live composes. */
 static PyObject *
 raise_activate(ext_state *st, const char *dev, pcap_t *p, int status)
 {
-	char msg[3 * PCAP_ERRBUF_SIZE];
-	const char *err = pcap_geterr(p), *what = pcap_statustostr(status);
+	char msg[PCAP_ERRBUF_SIZE];
 
-	if (status == PCAP_ERROR)
-		snprintf(msg, sizeof msg, "%s: %s", dev, err);
-	else if (err[0] != '\0' && strcmp(err, what) != 0)
-		snprintf(msg, sizeof msg, "%s: %s (%s)", dev, what, err);
-	else
-		snprintf(msg, sizeof msg, "%s: %s", dev, what);
+	core_activate_message(p, status, dev, msg, sizeof msg);
 	return ext_raise_core(st, st->PcapError, status, msg);
 }
 

@@ -11,7 +11,7 @@
  */
 #include "native.h"
 
-#define NS_PER_S 1000000000LL
+#include "../core/batch.h"	/* CORE_NS_PER_S */
 
 /* Largest second count whose ts_ns still fits an unsigned 64-bit value,
    and the most negative one that fits a signed one. */
@@ -25,12 +25,12 @@ ext_ts_ns_to_pylong(int64_t sec, uint32_t nsec)
 
 	if (sec >= 0 && sec <= SEC_FAST_MAX)
 		return PyLong_FromUnsignedLongLong((unsigned long long)sec *
-						   NS_PER_S + nsec);
+						   CORE_NS_PER_S + nsec);
 	if (sec < 0 && sec >= SEC_FAST_MIN)
-		return PyLong_FromLongLong(sec * NS_PER_S + (long long)nsec);
+		return PyLong_FromLongLong(sec * CORE_NS_PER_S + (long long)nsec);
 	/* Out of 64-bit range: let Python's integers do it exactly. */
 	s = PyLong_FromLongLong(sec);
-	scale = PyLong_FromLongLong(NS_PER_S);
+	scale = PyLong_FromLongLong(CORE_NS_PER_S);
 	frac = PyLong_FromUnsignedLong(nsec);
 	prod = (s && scale) ? PyNumber_Multiply(s, scale) : NULL;
 	res = (prod && frac) ? PyNumber_Add(prod, frac) : NULL;
@@ -57,18 +57,18 @@ ext_ts_ns_from_pylong(PyObject *o, int64_t *sec, uint32_t *nsec)
 		return -1;
 	}
 	if (!overflow) {
-		long long q = v / NS_PER_S, r = v % NS_PER_S;
+		long long q = v / CORE_NS_PER_S, r = v % CORE_NS_PER_S;
 
 		if (r < 0) {
 			q -= 1;
-			r += NS_PER_S;
+			r += CORE_NS_PER_S;
 		}
 		Py_DECREF(idx);
 		*sec = q;
 		*nsec = (uint32_t)r;
 		return 0;
 	}
-	scale = PyLong_FromLongLong(NS_PER_S);
+	scale = PyLong_FromLongLong(CORE_NS_PER_S);
 	qr = scale ? PyNumber_Divmod(idx, scale) : NULL;
 	Py_DECREF(idx);
 	Py_XDECREF(scale);

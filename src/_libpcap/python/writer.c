@@ -26,15 +26,13 @@
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <stdio_ext.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "../savefile/savefile.h"
 
-/* Path mode: drop the GIL for the pcap_dump call after about this many
-   bytes, the size of a stdio buffer, when a write(2) is likely. */
-#define GIL_CHUNK 4096
 /* A pcapng path's stdio buffer: a write(2) per 256 KiB, not per 4 KiB
    (the GIL is then dropped around each of them). */
 #define NG_PATH_BUFFER (256 * 1024)
@@ -63,9 +61,7 @@ typedef struct {
 	int busy;
 	int nano;
 	int may_block;		/* MODE_PATH: not a regular file */
-	size_t gil_chunk;	/* MODE_PATH: bytes between GIL drops */
 	int linktype, snaplen;
-	size_t pending;
 } ext_writer;
 
 /* ---- cookie streams ---------------------------------------------------- */
@@ -169,6 +165,20 @@ object_cookie_close(void *cookie)
 	/* The caller's object stays open: it is theirs. */
 	((ext_writer *)cookie)->stream_closed = 1;
 	return 0;
+}
+
+/*
+ * Path mode: may writing n more bytes to fp block, so that the GIL should
+ * go?  For a pipe or device, always; for a regular file, when they do
+ * not fit in what is left of the stream's buffer (stdio then write(2)s).
+ */
+static int
+write_may_block(ext_writer *w, FILE *fp, size_t n)
+{
+	if (w->mode != MODE_PATH)
+		return 0;	/* the cookie's write() drops the GIL itself */
+	return w->may_block || fp == NULL ||
+	       __fpending(fp) + n >= __fbufsize(fp);
 }
 
 /* ---- errors ------------------------------------------------------------- */
@@ -414,8 +424,7 @@ open_ng(ext_writer *w, ext_src_kind kind, PyObject *dest, const char *path,
 			ext_raise_file(w->st, eb, err, path);
 			return -1;
 		}
-		if (setvbuf(fp, NULL, _IOFBF, NG_PATH_BUFFER) == 0)
-			w->gil_chunk = NG_PATH_BUFFER;
+		(void)setvbuf(fp, NULL, _IOFBF, NG_PATH_BUFFER);
 		break;
 	case EXT_SRC_FD:
 		w->fd = fd;
@@ -599,10 +608,7 @@ ng_dump(ext_writer *w, PyObject *iface, int64_t sec, uint32_t nsec,
 	pk.comments = texts;
 	pk.comment_lens = lens;
 	w->busy = 1;
-	w->pending += 32 + len;
-	if (w->mode == MODE_PATH && (w->may_block ||
-				     w->pending >= w->gil_chunk)) {
-		w->pending = 0;
+	if (write_may_block(w, ngw_file(w->ng), 32 + len)) {
 		Py_BEGIN_ALLOW_THREADS
 		rc = ngw_write(w->ng, &pk);
 		Py_END_ALLOW_THREADS
@@ -949,7 +955,6 @@ opened:
 
 		w->may_block = f == NULL || fstat(fileno(f), &sb) < 0 ||
 			       !S_ISREG(sb.st_mode);
-		w->pending = 24;	/* the file header is in the buffer too */
 	}
 	return 0;
 fail_classified:
@@ -978,7 +983,6 @@ writer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 	w->module = Py_NewRef(module);
 	w->st = PyModule_GetState(module);
 	w->fd = -1;
-	w->gil_chunk = GIL_CHUNK;
 	return (PyObject *)w;
 }
 
@@ -1079,9 +1083,7 @@ writer_dump(ext_writer *w, int64_t sec, uint32_t nsec,
 	h.caplen = caplen;
 	h.len = wirelen;
 	w->busy = 1;
-	w->pending += sizeof(h) + caplen;
-	if (w->mode == MODE_PATH && (w->may_block || w->pending >= GIL_CHUNK)) {
-		w->pending = 0;
+	if (write_may_block(w, pcap_dump_file(w->d), sizeof h + caplen)) {
 		Py_BEGIN_ALLOW_THREADS
 		errno = 0;
 		pcap_dump((u_char *)w->d, &h, data);
@@ -1476,7 +1478,6 @@ writer_flush(PyObject *self, PyObject *unused)
 	if (writer_check(w) < 0)
 		return NULL;
 	w->busy = 1;
-	w->pending = 0;
 	if (w->mode == MODE_PATH) {
 		Py_BEGIN_ALLOW_THREADS
 		rc = w->ng ? ngw_flush(w->ng) : pcap_dump_flush(w->d);
