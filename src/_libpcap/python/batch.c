@@ -1,9 +1,12 @@
 /*
  * batch.c - what Reader and Capture build from the core's batch path
  * (core_batch_read): the sink that turns each packet the core hands over
- * into a Packet, or appends it to read_buffer()'s bytes and index.  Runs
- * with the GIL held; the packet's bytes are copied once, from the core's
- * file buffer or ring into the object Python gets.
+ * into a Packet, or appends it to read_buffer()'s data and index.  Runs
+ * with the GIL held; a Packet's bytes are copied once, from the core's
+ * file buffer or ring into the object Python gets.  read_buffer() gathers
+ * into an arena its owner keeps warm across calls, then makes the bytes
+ * object in one go: growing the bytes object itself faulted fresh pages in
+ * for every call, costing more than that one memcpy.
  */
 #include "native.h"
 
@@ -14,6 +17,9 @@
 
 /* read_buffer's index: 4 signed 64-bit words per packet. */
 #define INDEX_WORDS 4
+#define INDEX_BYTES (INDEX_WORDS * (Py_ssize_t)sizeof(int64_t))
+/* The most arena space kept between read_buffer() calls. */
+#define ARENA_KEEP_MAX ((size_t)64 << 20)
 
 static PyObject *
 packet_from(ext_batch *b, const struct core_pkt *pk)
@@ -47,30 +53,31 @@ packet_from(ext_batch *b, const struct core_pkt *pk)
 	return pkt;
 }
 
-/* Grow *buf (a bytes object we alone hold) to at least need bytes. */
+/* Grow *buf (of *cap bytes) to hold at least need bytes. */
 static int
-reserve(PyObject **buf, Py_ssize_t *cap, Py_ssize_t need)
+grow(void **buf, size_t *cap, size_t need)
 {
-	Py_ssize_t n = *cap > 0 ? *cap : 4096;
+	size_t n = *cap > 0 ? *cap : 64 * 1024;
+	void *nb;
 
 	if (need <= *cap)
 		return 0;
 	while (n < need)
-		n = n > PY_SSIZE_T_MAX / 2 ? need : n * 2;
-	if (*buf == NULL) {
-		*buf = PyBytes_FromStringAndSize(NULL, n);
-		if (*buf == NULL)
-			return -1;
-	} else if (_PyBytes_Resize(buf, n) < 0) {
+		n = n > SIZE_MAX / 2 ? need : n * 2;
+	nb = PyMem_RawRealloc(*buf, n);
+	if (nb == NULL)
 		return -1;
-	}
+	*buf = nb;
 	*cap = n;
 	return 0;
 }
 
+/* read_buffer(): the packet into the owner's arena (kept warm across
+   calls: its pages are not faulted in again for every call). */
 static int
 to_buffer(ext_batch *b, const struct core_pkt *pk)
 {
+	ext_arena *a = b->arena;
 	__int128 ts = (__int128)pk->sec * CORE_NS_PER_S + pk->nsec;
 	int64_t *row;
 
@@ -80,18 +87,19 @@ to_buffer(ext_batch *b, const struct core_pkt *pk)
 		b->bad_ts = 1;
 		return 1;
 	}
-	if (reserve(&b->data, &b->dcap, b->dlen + pk->caplen) < 0 ||
-	    reserve(&b->index, &b->icap, (b->count + 1) * INDEX_WORDS *
-		    (Py_ssize_t)sizeof(int64_t)) < 0) {
+	if (grow((void **)&a->data, &a->dcap, b->dlen + pk->caplen) < 0 ||
+	    grow((void **)&a->index, &a->icap,
+		 (size_t)(b->count + 1) * INDEX_BYTES) < 0) {
+		PyErr_NoMemory();
 		b->failed = 1;
 		return 1;
 	}
-	memcpy(PyBytes_AS_STRING(b->data) + b->dlen, pk->data, pk->caplen);
-	row = (int64_t *)PyBytes_AS_STRING(b->index) + b->count * INDEX_WORDS;
+	memcpy(a->data + b->dlen, pk->data, pk->caplen);
+	row = a->index + b->count * INDEX_WORDS;
 	row[0] = (int64_t)ts;
 	row[1] = pk->caplen;
 	row[2] = pk->len;
-	row[3] = b->dlen;
+	row[3] = (int64_t)b->dlen;
 	b->dlen += pk->caplen;
 	b->count++;
 	return 0;
@@ -103,7 +111,7 @@ ext_batch_sink(void *arg, const struct core_pkt *pk)
 	ext_batch *b = arg;
 	PyObject *pkt;
 
-	if (b->buffer)
+	if (b->arena != NULL)
 		return to_buffer(b, pk);
 	pkt = packet_from(b, pk);
 	if (pkt == NULL) {
@@ -124,33 +132,47 @@ ext_batch_sink(void *arg, const struct core_pkt *pk)
 }
 
 void
+ext_arena_free(ext_arena *a)
+{
+	PyMem_RawFree(a->data);
+	PyMem_RawFree(a->index);
+	memset(a, 0, sizeof *a);
+}
+
+void
 ext_batch_clear(ext_batch *b)
 {
 	Py_CLEAR(b->list);
 	Py_CLEAR(b->one);
-	Py_CLEAR(b->data);
-	Py_CLEAR(b->index);
 }
 
 PyObject *
 ext_batch_buffer_result(ext_batch *b)
 {
-	PyObject *view, *index;
+	const ext_arena *a = b->arena;
+	PyObject *data, *index, *view;
 
-	if ((b->data == NULL && reserve(&b->data, &b->dcap, 1) < 0) ||
-	    (b->index == NULL && reserve(&b->index, &b->icap, 1) < 0) ||
-	    _PyBytes_Resize(&b->data, b->dlen) < 0 ||
-	    _PyBytes_Resize(&b->index, b->count * INDEX_WORDS *
-			    (Py_ssize_t)sizeof(int64_t)) < 0)
+	data = PyBytes_FromStringAndSize((const char *)a->data,
+					 (Py_ssize_t)b->dlen);
+	index = PyBytes_FromStringAndSize((const char *)a->index,
+					  b->count * INDEX_BYTES);
+	/* Keep a usual batch's space warm, not a huge call's. */
+	if (a->dcap > ARENA_KEEP_MAX || a->icap > ARENA_KEEP_MAX)
+		ext_arena_free(b->arena);
+	if (data == NULL) {
+		Py_XDECREF(index);
 		return NULL;
-	view = PyMemoryView_FromObject(b->index);
-	if (view == NULL)
+	}
+	view = index != NULL ? PyMemoryView_FromObject(index) : NULL;
+	Py_XDECREF(index);
+	index = view != NULL ? PyObject_CallMethodOneArg(view, b->st->s_cast,
+							 b->st->s_q) : NULL;
+	Py_XDECREF(view);
+	if (index == NULL) {
+		Py_DECREF(data);
 		return NULL;
-	index = PyObject_CallMethodOneArg(view, b->st->s_cast, b->st->s_q);
-	Py_DECREF(view);
-	if (index == NULL)
-		return NULL;
-	return Py_BuildValue("(ON)", b->data, index);
+	}
+	return Py_BuildValue("(NN)", data, index);
 }
 
 PyObject *

@@ -56,6 +56,7 @@ typedef struct {
 	int inflight;		/* threads inside the core without the GIL */
 	int stop_req;		/* stop() asked; read without the GIL too */
 	int closing;		/* close() began; read without the GIL too */
+	ext_arena arena;	/* read_buffer()'s */
 } ext_capture;
 
 static inline int
@@ -401,7 +402,7 @@ capture_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
 		return NULL;
 	memset(&b, 0, sizeof b);
 	b.st = c->st;
-	b.buffer = 1;
+	b.arena = &c->arena;
 	if (n != 0) {
 		c->reading = 1;
 		rc = capture_take(c, &b, n, deadline, c->user_nonblock, &why);
@@ -754,6 +755,7 @@ capture_dealloc(PyObject *self)
 	}
 	if (c->wakefd >= 0)
 		close(c->wakefd);
+	ext_arena_free(&c->arena);
 	Py_CLEAR(c->device);
 	Py_CLEAR(c->module);
 	tp->tp_free(self);

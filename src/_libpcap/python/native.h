@@ -154,22 +154,30 @@ PyObject *ext_packet_comments(struct sf_ng_packet *pk);
 /* ---- what the core's batch path hands over (batch.c) ------------------ */
 
 struct core_pkt;
+/* read_buffer()'s scratch space, owned by a Reader or Capture and reused
+   by every call (ext_arena_free at the end). */
+typedef struct {
+	unsigned char *data;
+	size_t dcap;
+	int64_t *index;
+	size_t icap;
+} ext_arena;
+void ext_arena_free(ext_arena *a);
 /*
  * The state of one core_batch_read into Python objects, zeroed and then
  * set up by the caller: either Packets (list: into it; list NULL: one
- * packet, into `one`) or, with buffer set, read_buffer()'s data and index.
+ * packet, into `one`) or, with arena set, read_buffer()'s data and index.
  */
 typedef struct {
 	ext_state *st;
 	/* pcapng packets: their Interface (new reference), NULL if none */
 	PyObject *(*iface)(void *owner, uint32_t index);
 	void *owner;
-	int buffer;
+	ext_arena *arena;
 	PyObject *list, *one;
-	PyObject *data, *index;
-	Py_ssize_t dlen, dcap, icap;
+	size_t dlen;
 	Py_ssize_t count;	/* packets taken */
-	int bad_ts;		/* buffer: a time stamp out of range (consumed) */
+	int bad_ts;		/* arena: a time stamp out of range (consumed) */
 	int failed;		/* a Python exception is set */
 } ext_batch;
 /* The core_sink of ext_batch (arg is the ext_batch). */

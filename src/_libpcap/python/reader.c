@@ -58,6 +58,7 @@ typedef struct {
 	int linktype, snaplen, swapped, major, minor;
 	int ng;			/* a pcapng file, read in native mode */
 	PyObject *ifaces;	/* ng: list of Interface, by file index */
+	ext_arena arena;	/* read_buffer()'s */
 } ext_reader;
 
 /* The Interface at file index i (new reference), built on first use. */
@@ -596,6 +597,7 @@ reader_dealloc(PyObject *self)
 	if (r->weakreflist != NULL)
 		PyObject_ClearWeakRefs(self);
 	reader_close_handle(r);
+	ext_arena_free(&r->arena);
 	Py_CLEAR(r->ifaces);
 	Py_CLEAR(r->module);
 	tp->tp_free(self);
@@ -707,7 +709,7 @@ reader_read_buffer(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 	    reader_check(r) < 0)
 		return NULL;
 	batch_init(r, &b);
-	b.buffer = 1;
+	b.arena = &r->arena;
 	if (reader_take(r, &b, n) == 0)
 		res = ext_batch_buffer_result(&b);
 	ext_batch_clear(&b);
