@@ -111,6 +111,15 @@ cap_required_select_timeout(pcap_t *p)
 }
 
 int
+core_set_read_hooks(pcap_t *p, const struct core_read_hooks *h)
+{
+	CORE_REQUIRE(p, PCAP_ERROR);
+	if (p->ops->set_read_hooks == NULL)
+		return PCAP_ERROR;
+	return p->ops->set_read_hooks(p, h);
+}
+
+int
 cap_set_fanout(pcap_t *p, int group_id, int mode)
 {
 	CORE_REQUIRE(p, PCAP_ERROR);

@@ -22,6 +22,24 @@
 
 struct core_pkt;		/* core/batch.h */
 
+/*
+ * What a caller (the Python extension) wants done around the reads that
+ * can block inside a source's read or next_packet (a savefile's reads from
+ * its stream): leave(arg) just before such a read and enter(arg) just after
+ * it, in the same thread (both or neither); interrupted(arg) when a read
+ * was cut by a signal (EINTR): 0 reads on, else the read fails; wakeable:
+ * pcap_breakloop from another thread ends a read blocked on a pipe or
+ * socket (whose FILE the caller made unbuffered before the open), which
+ * then fails with "Operation canceled".
+ */
+struct core_read_hooks {
+	void (*leave)(void *);
+	void (*enter)(void *);
+	int (*interrupted)(void *);
+	void *arg;
+	int wakeable;
+};
+
 /* What a backend's wait may answer besides 1 (look) and 0 (timed out):
    a signal arrived (the caller may act on it, then wait again). */
 #define CORE_WAIT_SIGNAL (-100)
@@ -82,6 +100,9 @@ struct pcap_ops {
 	const struct timeval *(*required_select_timeout)(pcap_t *);
 	/* Join a PACKET_FANOUT-like group (cap_set_fanout); NULL: refused. */
 	int (*set_fanout)(pcap_t *, int group_id, int mode);
+	/* Install read hooks (core_set_read_hooks); NULL: reads of this
+	   source never block the caller (or cannot be hooked). */
+	int (*set_read_hooks)(pcap_t *, const struct core_read_hooks *);
 };
 
 /*
@@ -243,6 +264,10 @@ INTERNAL pcap_t *sf_open_fp(FILE *fp, u_int precision, int owns_fp, char *errbuf
    status: "DEV: text", "DEV: status (text)" or "DEV: status". */
 INTERNAL void core_activate_message(pcap_t *p, int status,
     const char *device, char *out, size_t outlen);
+
+/* ---- core/info.c ------------------------------------------------------- */
+/* p's ops->set_read_hooks; PCAP_ERROR when its source has none. */
+INTERNAL int core_set_read_hooks(pcap_t *p, const struct core_read_hooks *h);
 
 /* ---- core/devlist.c ---------------------------------------------------- */
 /* The device called name in list, or NULL. */

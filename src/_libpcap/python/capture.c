@@ -28,7 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/eventfd.h>
+#include <fcntl.h>
 
 #include "../core/batch.h"
 
@@ -47,7 +47,7 @@ typedef struct {
 	pcap_t *p;		/* NULL once closed */
 	PyObject *device;	/* str */
 	PyObject *weakreflist;
-	int wakefd;		/* eventfd written by stop() and close(), for
+	int wake[2];		/* pipe written by stop() and close(), for
 				   an asyncio loop watching the capture */
 	int nano;		/* the core delivers nanoseconds */
 	int timeout_ms;
@@ -83,25 +83,34 @@ mono_ns(void)
 static void
 drain_wakefd(ext_capture *c)
 {
-	uint64_t v;
+	char buf[64];
 
-	if (c->wakefd >= 0) {
-		ssize_t n = read(c->wakefd, &v, sizeof v);
-		(void)n;
-	}
+	if (c->wake[0] >= 0)
+		while (read(c->wake[0], buf, sizeof buf) > 0)
+			;
+}
+
+static int
+set_nonblock_cloexec(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	return fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 /* End a wait in progress (or the next one): stop() and close(). */
 static void
 wake(ext_capture *c)
 {
-	uint64_t one = 1;
+	const char one = 1;
 
 	if (c->p != NULL)
 		pcap_breakloop(c->p);
-	if (c->wakefd >= 0) {
-		ssize_t n = write(c->wakefd, &one, sizeof one);
-		(void)n;
+	if (c->wake[1] >= 0) {
+		ssize_t n = write(c->wake[1], &one, 1);
+		(void)n;	/* full: readable anyway */
 	}
 }
 
@@ -449,7 +458,7 @@ static PyObject *
 capture_wake_fd(PyObject *self, PyObject *unused)
 {
 	(void)unused;
-	return PyLong_FromLong(((ext_capture *)self)->wakefd);
+	return PyLong_FromLong(((ext_capture *)self)->wake[0]);
 }
 
 /* ---- stopping and closing ---------------------------------------------- */
@@ -710,15 +719,15 @@ capture_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 		Py_DECREF(device);
 		return NULL;
 	}
-	c->wakefd = -1;
+	c->wake[0] = c->wake[1] = -1;
 	c->module = Py_NewRef(module);
 	c->st = st;
 	c->p = p;
 	c->device = device;
 	c->timeout_ms = timeout_ms;
 	c->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-	c->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (c->wakefd < 0) {
+	if (pipe(c->wake) < 0 || set_nonblock_cloexec(c->wake[0]) < 0 ||
+	    set_nonblock_cloexec(c->wake[1]) < 0) {
 		PyErr_SetFromErrno(PyExc_OSError);
 		Py_DECREF(c);
 		return NULL;
@@ -753,8 +762,9 @@ capture_dealloc(PyObject *self)
 		Py_END_ALLOW_THREADS
 		c->p = NULL;
 	}
-	if (c->wakefd >= 0)
-		close(c->wakefd);
+	for (int i = 0; i < 2; i++)
+		if (c->wake[i] >= 0)
+			close(c->wake[i]);
 	ext_arena_free(&c->arena);
 	Py_CLEAR(c->device);
 	Py_CLEAR(c->module);

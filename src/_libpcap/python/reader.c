@@ -7,15 +7,15 @@
  * batch.c: one copy, from the core's file buffer into the Packet or the
  * read_buffer() bytes.  The core is called with the GIL held; it drops
  * the GIL through our hooks around each of its reads from the file
- * (sf_set_block_hooks), the only place where reading can block, once per
+ * (core_set_read_hooks), the only place where reading can block, once per
  * read-ahead chunk rather than per packet.  Nothing is read ahead beyond
  * the core's file buffer, so a filter set with set_filter() applies
  * exactly from the next packet on.
  *
  * A Reader is used by one thread at a time: while one thread is inside the
  * core, any other call on the same Reader raises RuntimeError; close()
- * from another thread ends a read blocked on a pipe (an eventfd the core
- * polls with the stream, sf_set_wakeup).
+ * from another thread ends a read blocked on a pipe (pcap_breakloop: the
+ * hooks are wakeable for such streams).
  */
 #include "native.h"
 
@@ -23,7 +23,6 @@
 #include <limits.h>
 #include <string.h>
 #include <time.h>
-#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,8 +42,8 @@ typedef struct {
 	PyObject *src;		/* the file object behind a cookie stream */
 	int src_read1;		/* it has read1() (io.BufferedIOBase) */
 	ext_saved_exc src_exc;	/* what its read() raised, to raise it */
-	int wakefd;		/* eventfd: close() from another thread ends a
-				   blocked read (pipes), -1 if none */
+	int wakeable;		/* close() from another thread ends a read
+				   blocked on the stream (pipes) */
 	int closing;		/* close() is waiting for the reading thread */
 	PyObject *filter;	/* the Filter set with set_filter(), or NULL */
 	PyObject *weakreflist;
@@ -194,10 +193,7 @@ reader_close_handle(ext_reader *r)
 	Py_CLEAR(r->keep);
 	Py_CLEAR(r->src);
 	ext_exc_clear(&r->src_exc);
-	if (r->wakefd >= 0) {
-		close(r->wakefd);
-		r->wakefd = -1;
-	}
+	r->wakeable = 0;
 	r->closing = 0;
 	r->pend_bad_ts = 0;
 	Py_CLEAR(r->filter);
@@ -320,16 +316,10 @@ open_fd(ext_reader *r, int fd)
 	if (fstat(fd, &sb) < 0 || S_ISREG(sb.st_mode) || S_ISBLK(sb.st_mode))
 		return open_stream(r, fp, 1);
 	/* A pipe, socket or terminal: read unbuffered, so that the core may
-	   wait for it together with an eventfd that close() writes. */
+	   wait for it and for pcap_breakloop from close(). */
 	setvbuf(fp, NULL, _IONBF, 0);
 	p = open_stream(r, fp, 1);
-	if (p != NULL) {
-		r->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (r->wakefd >= 0 && sf_set_wakeup(p, r->wakefd) < 0) {
-			close(r->wakefd);
-			r->wakefd = -1;
-		}
-	}
+	r->wakeable = p != NULL;
 	return p;
 }
 
@@ -531,8 +521,17 @@ reader_init(PyObject *self, PyObject *args, PyObject *kwds)
 	r->p = p;
 	r->opened = 1;
 	r->may_block = source_may_block(r);
-	(void)sf_set_block_hooks(p, gil_leave, gil_enter, r);
-	(void)sf_set_interrupt_hook(p, reader_interrupted, r);
+	{
+		struct core_read_hooks h = { gil_leave, gil_enter,
+					     reader_interrupted, r,
+					     r->wakeable };
+
+		if (core_set_read_hooks(p, &h) < 0) {
+			ext_raise_core(r->st, r->st->PcapError, PCAP_ERROR,
+				       pcap_geterr(p));
+			return -1;	/* the Reader stays open: dealloc closes */
+		}
+	}
 	r->linktype = pcap_datalink(p);
 	r->snaplen = pcap_snapshot(p);
 	r->swapped = pcap_is_swapped(p);
@@ -569,7 +568,6 @@ reader_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 		return NULL;
 	r->module = Py_NewRef(module);
 	r->st = PyModule_GetState(module);
-	r->wakefd = -1;
 	return (PyObject *)r;
 }
 
@@ -841,16 +839,13 @@ reader_close(PyObject *self, PyObject *unused)
 	ext_reader *r = (ext_reader *)self;
 
 	(void)unused;
-	if (r->busy && r->wakefd >= 0) {
+	if (r->busy && r->wakeable) {
 		/* Another thread waits for the stream: wake it, wait for it
 		   to leave the core (without the GIL, which it needs). */
 		static const struct timespec pause = {0, 100000};
-		uint64_t one = 1;
 
 		r->closing = 1;
-		if (write(r->wakefd, &one, sizeof one) < 0) {
-			/* the eventfd is full: it is readable anyway */
-		}
+		pcap_breakloop(r->p);
 		while (r->busy) {
 			Py_BEGIN_ALLOW_THREADS
 			nanosleep(&pause, NULL);

@@ -78,6 +78,8 @@ sf_cleanup(pcap_t *p)
 		.finite = 1,						\
 		.next_packet = next,					\
 		.record_meta = meta,					\
+		.set_read_hooks = sf_set_read_hooks,			\
+		.breakloop = sf_breakloop,				\
 		.inject = sf_inject,					\
 		.setdirection = sf_setdirection,			\
 		.getnonblock = sf_getnonblock,				\

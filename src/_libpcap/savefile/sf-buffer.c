@@ -17,7 +17,9 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +52,9 @@ sf_buf_free(struct sf_buf *b)
 	free(b->base);
 	b->base = NULL;
 	b->cap = b->pos = b->end = 0;
+	if (b->wakefd >= 0)
+		close(b->wakefd);
+	b->wakefd = -1;
 }
 
 /*
@@ -258,47 +263,35 @@ sf_buf_skip(struct sf_buf *b, size_t n, char *errbuf)
 }
 
 int
-sf_set_block_hooks(pcap_t *p, void (*leave)(void *), void (*enter)(void *),
-    void *arg)
+sf_set_read_hooks(pcap_t *p, const struct core_read_hooks *h)
 {
-	struct sf_state *st = p->priv;
+	struct sf_buf *b = &((struct sf_state *)p->priv)->in;
 
-	if (p->rfile == NULL || st == NULL ||
-	    (p->ops->next_packet != sf_pcap_next &&
-	    p->ops->next_packet != sf_ng_next))
-		return PCAP_ERROR;
 	/* Both or neither: a lone half would unbalance the caller's lock. */
-	if (leave == NULL || enter == NULL)
-		leave = enter = NULL;
-	st->in.leave = leave;
-	st->in.enter = enter;
-	st->in.hook_arg = arg;
+	b->leave = h->leave != NULL && h->enter != NULL ? h->leave : NULL;
+	b->enter = b->leave != NULL ? h->enter : NULL;
+	b->hook_arg = h->arg;
+	b->interrupted = h->interrupted;
+	b->intr_arg = h->arg;
+	if (h->wakeable && b->wakefd < 0) {
+		b->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (b->wakefd < 0) {
+			core_fmt_errno(p->errbuf, errno, "eventfd");
+			return PCAP_ERROR;
+		}
+	}
 	return 0;
 }
 
-int
-sf_set_interrupt_hook(pcap_t *p, int (*interrupted)(void *), void *arg)
+void
+sf_breakloop(pcap_t *p)
 {
 	struct sf_state *st = p->priv;
+	uint64_t one = 1;
 
-	if (p->rfile == NULL || st == NULL ||
-	    (p->ops->next_packet != sf_pcap_next &&
-	    p->ops->next_packet != sf_ng_next))
-		return PCAP_ERROR;
-	st->in.interrupted = interrupted;
-	st->in.intr_arg = arg;
-	return 0;
-}
-
-int
-sf_set_wakeup(pcap_t *p, int wakefd)
-{
-	struct sf_state *st = p->priv;
-
-	if (p->rfile == NULL || st == NULL ||
-	    (p->ops->next_packet != sf_pcap_next &&
-	    p->ops->next_packet != sf_ng_next))
-		return PCAP_ERROR;
-	st->in.wakefd = wakefd;
-	return 0;
+	/* Wake a read blocked on the stream (read_woken). */
+	if (st != NULL && st->in.wakefd >= 0) {
+		ssize_t n = write(st->in.wakefd, &one, sizeof one);
+		(void)n;
+	}
 }

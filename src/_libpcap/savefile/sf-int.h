@@ -32,12 +32,13 @@ struct sf_buf {
 	size_t end;		/* one past the last byte read */
 	size_t chunk;		/* 0: read only what is asked (pipes), else
 				   the size of each read-ahead */
-	void (*leave)(void *);	/* around each fread (sf_set_block_hooks) */
+	void (*leave)(void *);	/* around each fread (sf_set_read_hooks) */
 	void (*enter)(void *);
 	void *hook_arg;
-	int (*interrupted)(void *);	/* sf_set_interrupt_hook */
+	int (*interrupted)(void *);	/* on EINTR */
 	void *intr_arg;
-	int wakefd;		/* sf_set_wakeup, -1 if none */
+	int wakefd;		/* eventfd of ours that pcap_breakloop
+				   writes (wakeable hooks), -1 if none */
 };
 
 /* exact: read only the bytes asked for, even without a descriptor (a
@@ -191,6 +192,9 @@ INTERNAL int sf_ng_probe(pcap_t *p, struct sf_state *st, u_int precision,
 /* next_packet for each format: 1 = a record, 0 = end of file, -1 = error. */
 INTERNAL int sf_pcap_next(pcap_t *p, struct pcap_pkthdr *h,
     const u_char **data);
+/* The savefile ops' set_read_hooks and breakloop (sf-buffer.c). */
+INTERNAL int sf_set_read_hooks(pcap_t *p, const struct core_read_hooks *h);
+INTERNAL void sf_breakloop(pcap_t *p);
 /* The pcapng ops' record_meta (see struct pcap_ops). */
 INTERNAL int sf_ng_record_meta(pcap_t *p, struct core_pkt *pk);
 INTERNAL int sf_ng_next(pcap_t *p, struct pcap_pkthdr *h,
