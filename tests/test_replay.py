@@ -424,3 +424,35 @@ def test_cli_bad_option(sample: Path) -> None:
                           timeout=60)
     assert proc.returncode != 0
     assert 'replay: bad value "x" for speed' in proc.stderr
+
+
+def test_empty_file_forever_is_idle(tmp_path: Path) -> None:
+    path = write_file(tmp_path / "empty.pcap", [])
+    with Capture(f"replay,loop=0:{path}", timeout_ms=50) as cap:
+        t0 = time.monotonic()
+        assert cap.read(timeout=0.2) == []
+        assert time.monotonic() - t0 >= 0.19
+    pd = open_live(f"replay,loop=0:{path}", to_ms=50)
+    hdr = ct.POINTER(pcap.pkthdr)()
+    data = ct.POINTER(ct.c_ubyte)()
+    assert pcap.next_ex(pd, ct.byref(hdr), ct.byref(data)) == 0
+    pcap.close(pd)
+
+
+def test_fifo_records_are_due_as_they_arrive(tmp_path: Path) -> None:
+    from replaynet import ReplayNet
+
+    with ReplayNet() as net:
+        net.prepare_open()
+        cap = Capture(net.b, timeout_ms=50)
+        with cap:
+            assert cap.read(timeout=0.1) == []
+            r, _, _ = select.select([cap.fileno()], [], [], 0.05)
+            assert r == []                        # nothing there: not readable
+            net.send(net.a, frames(3))
+            r, _, _ = select.select([cap.fileno()], [], [], 5)
+            assert r                              # readable once a record is in
+            got = cap.read(3, timeout=5)
+            while len(got) < 3:
+                got += cap.read(timeout=5)
+            assert [p.data for p in got] == frames(3)

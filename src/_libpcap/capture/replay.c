@@ -50,6 +50,7 @@ struct rp_priv {
 	int timerfd, breakfd, epfd;
 	int nonblock;
 	unsigned passes;	/* passes begun */
+	unsigned long pass_records;	/* records read in the current pass */
 	int idle;		/* every pass done: nothing more will come */
 	int64_t start_ns;	/* when the current pass began */
 	int64_t first_ts_ns;	/* its first record's time stamp */
@@ -193,7 +194,10 @@ next_pass(pcap_t *p)
 	pcap_t *sf;
 	int rc;
 
-	if (rs->stream || (rs->opts.loops != 0 && rs->passes >= rs->opts.loops))
+	/* A pass without a record ends it too: loop=0 on an empty file must
+	   not reopen it for ever. */
+	if (rs->stream || rs->pass_records == 0 ||
+	    (rs->opts.loops != 0 && rs->passes >= rs->opts.loops))
 		return 0;
 	(void)rp_parse(p->opt.device, &rs->opts, &at, p->errbuf);
 	path = p->opt.device + at;
@@ -208,6 +212,7 @@ next_pass(pcap_t *p)
 	pcap_close(rs->sf);
 	rs->sf = sf;
 	rs->passes++;
+	rs->pass_records = 0;
 	rs->new_pass = 1;
 	return 1;
 }
@@ -290,6 +295,7 @@ read_ahead(pcap_t *p)
 			core_fmt(p->errbuf, "replay: %s", pcap_geterr(rs->sf));
 			return PCAP_ERROR;
 		}
+		rs->pass_records++;
 		rec = &rs->rec[!rs->cur];
 		if (keep_record(p, rec, h, data) != 0)
 			return PCAP_ERROR;
