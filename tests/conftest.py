@@ -603,7 +603,7 @@ REPLAYABLE = pytest.mark.parametrize("ns", ["netns", "replay"], indirect=True)
 def ns(request: Any) -> Any:
     """A fresh network namespace for a live test (see tests/netns.py); the
     test is skipped, with the reason, where namespaces cannot be made.
-    Parametrised indirectly with "replay" (REPLAYABLE below), it is a
+    Parametrised indirectly with "replay" (REPLAYABLE above), it is a
     replaynet.ReplayNet instead: replay devices, no root needed."""
     import netns
 

@@ -10,7 +10,9 @@ get_selectable_fd and breakloop from another thread.
 
 The handles are opened in this process with the opening thread moved into
 the namespace (tests/_livetools.py).  The tests need root and network
-namespaces; they skip, saying why, where that is impossible.
+namespaces; they skip, saying why, where that is impossible.  The tests marked
+REPLAYABLE also run over replay devices (tests/replaynet.py), as any user:
+``pytest -k replay``.
 """
 from __future__ import annotations
 

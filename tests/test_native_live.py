@@ -12,7 +12,9 @@ read, SIGINT in a blocking read (a child process), fanout, the asyncio
 helper, devices().
 
 The tests need root and network namespaces; they skip, saying why, where
-that is impossible.  Latencies are printed (pytest -s); only generous bounds
+that is impossible.  The tests marked
+REPLAYABLE also run over replay devices (tests/replaynet.py), as any user:
+``pytest -k replay``.  Latencies are printed (pytest -s); only generous bounds
 are asserted.
 """
 from __future__ import annotations
