@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator, List, Sequence
 
 import netns
 
-__all__ = ["inside", "frame", "frames", "collect", "MAC_A", "MAC_B", "ETYPE"]
+__all__ = ["inside", "frame", "frames", "collect", "ether_dlts", "MAC_A", "MAC_B", "ETYPE"]
 
 CLONE_NEWNET = 0x40000000
 MAC_A = bytes.fromhex("02000000000a")
@@ -40,7 +40,12 @@ def _setns(fd: int) -> None:
 
 @contextlib.contextmanager
 def inside(space: netns.Netns) -> Iterator[None]:
-    """Run the body with the calling thread in the namespace."""
+    """Run the body with the calling thread in the namespace (for a
+    replaynet.ReplayNet: with fresh FIFOs for the devices)."""
+    if hasattr(space, "prepare_open"):
+        space.prepare_open()
+        yield
+        return
     home = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
     try:
         target = os.open(f"/run/netns/{space.name}", os.O_RDONLY | os.O_CLOEXEC)
@@ -54,6 +59,12 @@ def inside(space: netns.Netns) -> Iterator[None]:
             _setns(home)
     finally:
         os.close(home)
+
+
+def ether_dlts(space: Any) -> List[int]:
+    """The link types an Ethernet device of the space offers: EN10MB and
+    DOCSIS on a veth; a replay device offers its file's only."""
+    return [1] if getattr(space, "replay", False) else [1, 143]
 
 
 def frame(i: int, size: int = 64, etype: int = ETYPE, dst: bytes = MAC_B,

@@ -594,12 +594,25 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Any:
             report.longrepr = f"skipped in CI for a missing prerequisite: {reason}"
 
 
+# A live test whose body also holds over replay devices: it runs twice,
+# test[netns] (root) and test[replay] (any user; pytest -k replay).
+REPLAYABLE = pytest.mark.parametrize("ns", ["netns", "replay"], indirect=True)
+
+
 @pytest.fixture
-def ns() -> Any:
+def ns(request: Any) -> Any:
     """A fresh network namespace for a live test (see tests/netns.py); the
-    test is skipped, with the reason, where namespaces cannot be made."""
+    test is skipped, with the reason, where namespaces cannot be made.
+    Parametrised indirectly with "replay" (REPLAYABLE above), it is a
+    replaynet.ReplayNet instead: replay devices, no root needed."""
     import netns
 
+    if getattr(request, "param", "netns") == "replay":
+        from replaynet import ReplayNet
+
+        with ReplayNet() as net:
+            yield net
+        return
     reason = netns.skip_reason()
     if reason:
         pytest.skip(reason)

@@ -10,7 +10,9 @@ get_selectable_fd and breakloop from another thread.
 
 The handles are opened in this process with the opening thread moved into
 the namespace (tests/_livetools.py).  The tests need root and network
-namespaces; they skip, saying why, where that is impossible.
+namespaces; they skip, saying why, where that is impossible.  The tests marked
+REPLAYABLE also run over replay devices (tests/replaynet.py), as any user:
+``pytest -k replay``.
 """
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ from typing import Any, Iterator, List
 import pytest
 
 import netns
-from _livetools import ETYPE, frame, frames, inside
+from conftest import REPLAYABLE
+from _livetools import ETYPE, ether_dlts, frame, frames, inside
 
 import libpcap as pcap
 from libpcap._platform import sockaddr_in
@@ -82,6 +85,7 @@ def dispatch_until(pd: Any, n: int, cb: Any, user: Any, count: Any,
         assert rc >= 0, pcap.geterr(pd)
 
 
+@REPLAYABLE
 def test_create_activate_filter_dispatch_user_counter(ns: netns.Netns) -> None:
     pd = created(ns, ns.b.encode())
     prog = etype_program()
@@ -122,11 +126,12 @@ def test_create_activate_filter_dispatch_user_counter(ns: netns.Netns) -> None:
     assert (st.ps_recv, st.ps_drop) == (2 * len(want), 0)
     dlts = ct.POINTER(ct.c_int)()
     n = pcap.list_datalinks(pd, ct.byref(dlts))
-    assert [dlts[i] for i in range(n)] == [1, 143]
+    assert [dlts[i] for i in range(n)] == ether_dlts(ns)
     pcap.free_datalinks(dlts)
     pcap.close(pd)
 
 
+@REPLAYABLE
 def test_open_live_and_dump_callback(ns: netns.Netns, tmp_path: Path) -> None:
     pd = live(ns, ns.b.encode())
     out = tmp_path / "live.pcap"
@@ -218,6 +223,7 @@ def test_sendpacket_inject_stats(ns: netns.Netns) -> None:
         pcap.close(pd)
 
 
+@REPLAYABLE
 def test_nonblock_and_selectable_fd(ns: netns.Netns) -> None:
     pd = created(ns, ns.b.encode())
     err = errbuf()
@@ -249,6 +255,7 @@ def test_nonblock_and_selectable_fd(ns: netns.Netns) -> None:
     pcap.close(pd)
 
 
+@REPLAYABLE
 @pytest.mark.parametrize("func", ["loop", "dispatch"])
 def test_breakloop_from_thread(ns: netns.Netns, func: str) -> None:
     pd = created(ns, ns.b.encode(), immediate=False, timeout=0)

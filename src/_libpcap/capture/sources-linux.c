@@ -4,8 +4,10 @@
  * them: named pseudo-devices first, AF_PACKET (every other name) last.
  */
 #include "linux-int.h"
+#include "replay-int.h"
 
 const struct cap_source *const cap_source_table[] = {
+	&replay_source,
 	&lnx_packet_source,
 	NULL
 };
