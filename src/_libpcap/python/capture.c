@@ -975,7 +975,7 @@ static PyMethodDef capture_methods[] = {
 	 "For the asyncio helper: a non-waiting read; None once stop() or\n"
 	 "close() ended reading."},
 	{"_wake_fd", capture_wake_fd, METH_NOARGS,
-	 "For the asyncio helper: the eventfd stop() and close() write."},
+	 "For the asyncio helper: the pipe stop() and close() write to."},
 	{"__enter__", capture_enter, METH_NOARGS, NULL},
 	{"__exit__", (PyCFunction)(void (*)(void))capture_exit, METH_FASTCALL,
 	 NULL},
