@@ -597,14 +597,8 @@ ng_dump(ext_writer *w, PyObject *iface, int64_t sec, uint32_t nsec,
 	pk.wirelen = wirelen < pk.caplen ? pk.caplen : wirelen;
 	pk.data = data;
 	pk.flags = flags;
-	/* A cooked capture's header tells the direction. */
-	if (!flags_given && flags == 0) {
-		const struct ngw_iface *f = ngw_iface_at(w->ng, pk.iface);
-
-		if (f != NULL && (f->dlt == DLT_LINUX_SLL ||
-				  f->dlt == DLT_LINUX_SLL2))
-			pk.flags = ngw_cooked_flags(f->dlt, data, pk.caplen);
-	}
+	/* Without flags given, a cooked capture's header tells them. */
+	pk.flags_from_link = !flags_given;
 	pk.comments = texts;
 	pk.comment_lens = lens;
 	w->busy = 1;
@@ -1047,54 +1041,36 @@ writer_dealloc(PyObject *self)
 
 /* ---- writing ------------------------------------------------------------ */
 
-/*
- * One record.  A packet longer than the snapshot length is cut to it, its
- * wire length kept, as a capture with that snapshot length would have
- * stored it: a longer record would be cut on reading, or (past the link
- * type's maximum, 262,144 bytes for most) make the file unreadable from
- * there on, for us and for libpcap.
- */
+/* One pcap record (the core cuts it to the snapshot length, as a capture
+   would). */
 static PyObject *
 writer_dump(ext_writer *w, int64_t sec, uint32_t nsec,
 	    const unsigned char *data, size_t len, uint32_t wirelen)
 {
-	struct pcap_pkthdr h;
-	int err = 0;
-	uint32_t caplen;
+	size_t caplen = len > (size_t)w->snaplen ? (size_t)w->snaplen : len;
+	int err = 0, rc;
 
-	if (len > (size_t)w->snaplen) {
-		uint32_t orig = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-
-		caplen = (uint32_t)w->snaplen;
-		if (wirelen < orig)
-			wirelen = orig;
+	w->busy = 1;
+	if (write_may_block(w, pcap_dump_file(w->d), 16 + caplen)) {
+		Py_BEGIN_ALLOW_THREADS
+		errno = 0;
+		rc = sf_dump_record(w->d, sec, nsec, data, len, wirelen,
+				    (uint32_t)w->snaplen);
+		err = errno;
+		Py_END_ALLOW_THREADS
 	} else {
-		caplen = (uint32_t)len;
+		errno = 0;
+		rc = sf_dump_record(w->d, sec, nsec, data, len, wirelen,
+				    (uint32_t)w->snaplen);
+		err = errno;
 	}
-
-	if (sec < 0 || sec > (int64_t)UINT32_MAX) {
+	w->busy = 0;
+	if (rc == SF_DUMP_TS_RANGE) {
 		PyErr_SetString(PyExc_OverflowError,
 				"timestamp out of range for a pcap file "
 				"(seconds must fit 32 unsigned bits)");
 		return NULL;
 	}
-	h.ts.tv_sec = (time_t)sec;
-	h.ts.tv_usec = (suseconds_t)(w->nano ? nsec : nsec / 1000);
-	h.caplen = caplen;
-	h.len = wirelen;
-	w->busy = 1;
-	if (write_may_block(w, pcap_dump_file(w->d), sizeof h + caplen)) {
-		Py_BEGIN_ALLOW_THREADS
-		errno = 0;
-		pcap_dump((u_char *)w->d, &h, data);
-		err = errno;
-		Py_END_ALLOW_THREADS
-	} else {
-		errno = 0;
-		pcap_dump((u_char *)w->d, &h, data);
-		err = errno;
-	}
-	w->busy = 0;
 	if (check_stream(w, err) < 0)
 		return NULL;
 	Py_RETURN_NONE;

@@ -278,6 +278,28 @@ pcap_dump(u_char *user, const struct pcap_pkthdr *h, const u_char *sp)
 		(void)fwrite(sp, h->caplen, 1, f);
 }
 
+int
+sf_dump_record(pcap_dumper_t *d, int64_t sec, uint32_t nsec,
+    const u_char *data, size_t len, uint32_t wirelen, uint32_t snaplen)
+{
+	struct pcap_pkthdr h;
+
+	if (sec < 0 || sec > (int64_t)UINT32_MAX)
+		return SF_DUMP_TS_RANGE;
+	/* Longer than the snapshot: cut, as a capture cuts it, and keep the
+	   length on the wire (a caplen past the link type's maximum would
+	   make the file unreadable from there on). */
+	h.caplen = len > snaplen ? snaplen : (uint32_t)len;
+	if (len > snaplen && wirelen < len)
+		wirelen = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	h.len = wirelen;
+	h.ts.tv_sec = (time_t)sec;
+	h.ts.tv_usec = (suseconds_t)(d->precision == PCAP_TSTAMP_PRECISION_NANO ?
+	    nsec : nsec / 1000);
+	pcap_dump((u_char *)d, &h, data);
+	return 0;
+}
+
 FILE *
 pcap_dump_file(pcap_dumper_t *d)
 {

@@ -79,6 +79,20 @@ INTERNAL int sf_ng_last_packet(pcap_t *p, struct sf_ng_packet *out);
 INTERNAL int sf_ng_next_comment(struct sf_ng_packet *pk, const char **s,
     size_t *len);
 
+/* ---- pcap records for the native API (dumper.c) ------------------------ */
+
+/* sf_dump_record's answer for a time stamp pcap's 32 bits cannot hold. */
+#define SF_DUMP_TS_RANGE (-2)
+/*
+ * pcap_dump of one packet given as the native API has it: time stamp in
+ * seconds and nanoseconds (written at the dumper's precision), cut to
+ * snaplen as a capture would cut it (the wire length kept at least the
+ * packet's).  0, or SF_DUMP_TS_RANGE (nothing written).  Write errors
+ * stay on the stream, as for pcap_dump.
+ */
+INTERNAL int sf_dump_record(pcap_dumper_t *d, int64_t sec, uint32_t nsec,
+    const u_char *data, size_t len, uint32_t wirelen, uint32_t snaplen);
+
 /* ---- the pcapng writer (sf-ngwrite.c) ----------------------------------- */
 
 struct ngw;
@@ -106,6 +120,8 @@ struct ngw_packet {
 	uint32_t caplen, wirelen;
 	const u_char *data;
 	uint32_t flags;			/* epb_flags; written when nonzero */
+	int flags_from_link;		/* flags 0: take them from a cooked
+					   (SLL/SLL2) header, if any */
 	const char *const *comments;	/* opt_comment values (UTF-8) */
 	const size_t *comment_lens;
 	size_t ncomments;
@@ -152,10 +168,6 @@ INTERNAL int ngw_iface_for_ifindex(struct ngw *w, uint32_t ifindex, int dlt,
    none (another link type, or too short), -1 on error. */
 INTERNAL int ngw_iface_for_cooked(struct ngw *w, int dlt, uint32_t snaplen,
     const u_char *data, uint32_t caplen);
-/* The epb_flags (direction, reception type) a LINUX_SLL or LINUX_SLL2
-   packet's cooked header tells; 0 for other link types. */
-INTERNAL uint32_t ngw_cooked_flags(int dlt, const u_char *data,
-    uint32_t caplen);
 /* Write an EPB; 0, or -1 (ngw_geterr; the first error is kept). */
 INTERNAL int ngw_write(struct ngw *w, const struct ngw_packet *pk);
 /* A name for an IPv4 (af AF_INET) or IPv6 address, written in a Name

@@ -391,8 +391,10 @@ ngw_iface_for_cooked(struct ngw *w, int dlt, uint32_t snaplen,
 	return ngw_iface_for_ifindex(w, ifindex, dlt, snaplen);
 }
 
-uint32_t
-ngw_cooked_flags(int dlt, const u_char *data, uint32_t caplen)
+/* The epb_flags (direction, reception type) a LINUX_SLL or LINUX_SLL2
+   packet's cooked header tells; 0 for other link types. */
+static uint32_t
+cooked_flags(int dlt, const u_char *data, uint32_t caplen)
 {
 	/* epb_flags: direction (bits 0-1) and reception type (bits 2-4) of
 	   the Linux packet types 0..4 (host, broadcast, multicast, other
@@ -473,7 +475,7 @@ ngw_write(struct ngw *w, const struct ngw_packet *pk)
 {
 	static const u_char zero[4];
 	struct ngw_if *r;
-	uint32_t caplen = pk->caplen, hdr[7], total, pad;
+	uint32_t caplen = pk->caplen, hdr[7], total, pad, flags = pk->flags;
 	size_t optbytes = 0, i;
 	uint64_t ticks;
 
@@ -502,7 +504,9 @@ ngw_write(struct ngw *w, const struct ngw_packet *pk)
 		}
 		optbytes += 4 + ((pk->comment_lens[i] + 3) & ~(size_t)3);
 	}
-	if (pk->flags != 0)
+	if (flags == 0 && pk->flags_from_link)
+		flags = cooked_flags(r->ifc.dlt, pk->data, caplen);
+	if (flags != 0)
 		optbytes += 8;
 	if (optbytes != 0)
 		optbytes += 4;		/* opt_endofopt */
@@ -536,10 +540,10 @@ ngw_write(struct ngw *w, const struct ngw_packet *pk)
 		put(w, pk->comments[i], pk->comment_lens[i]);
 		put(w, zero, (4 - pk->comment_lens[i] % 4) % 4);
 	}
-	if (pk->flags != 0) {
+	if (flags != 0) {
 		put16(w, EPB_FLAGS);
 		put16(w, 4);
-		put32(w, pk->flags);
+		put32(w, flags);
 	}
 	if (optbytes != 0) {
 		put16(w, OPT_ENDOFOPT);
