@@ -4,8 +4,11 @@
  * them: named pseudo-devices first, AF_PACKET (every other name) last.
  */
 #include "linux-int.h"
+#include "netfilter.h"
 
 const struct cap_source *const cap_source_table[] = {
+	&nflog_source,
+	&nfqueue_source,
 	&lnx_packet_source,
 	NULL
 };
