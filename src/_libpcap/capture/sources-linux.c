@@ -1,7 +1,8 @@
 /*
  * sources-linux.c - the capture sources of a Linux build, in the order
- * pcap_create tries them on a device name and pcap_findalldevs lists
- * them: named pseudo-devices first, AF_PACKET (every other name) last.
+ * pcap_create tries them on a device name: named pseudo-devices first,
+ * AF_PACKET (every other name) last.  pcap_findalldevs lists AF_PACKET's
+ * interfaces first, then the pseudo-devices in this order (libpcap's).
  */
 #include "linux-int.h"
 #include "netfilter.h"
