@@ -394,7 +394,9 @@ nf_activate(pcap_t *p)
 		core_fmt_errno(p->errbuf, errno, "could not open eventfd");
 		goto fail;
 	}
-	p->tstamp_precision = p->opt.tstamp_precision;
+	/* libpcap offers these devices in microseconds only (its setter
+	   refuses nanoseconds here; ours accepts, and we deliver micro). */
+	p->tstamp_precision = PCAP_TSTAMP_PRECISION_MICRO;
 	p->selectable_fd = p->fd;
 	p->ops = &nf_live_ops;
 	return 0;
