@@ -116,7 +116,7 @@ add_dev(pcap_if_t **list, const char *name, const char *desc, char *errbuf)
 		return PCAP_ERROR;
 	}
 	close(fd);
-	if (core_append_dev(list, name, PCAP_IF_CONNECTION_STATUS_NOT_APPLICABLE,
+	if (core_add_dev(list, name, PCAP_IF_CONNECTION_STATUS_NOT_APPLICABLE,
 	    desc, errbuf) == NULL)
 		return PCAP_ERROR;
 	return 0;

@@ -82,21 +82,6 @@ core_add_dev(pcap_if_t **list, const char *name, bpf_u_int32 flags,
 	return d;
 }
 
-pcap_if_t *
-core_append_dev(pcap_if_t **list, const char *name, bpf_u_int32 flags,
-    const char *description, char *errbuf)
-{
-	pcap_if_t *tmp = NULL, **pos;
-
-	/* Made alone (no merit to compare), then linked at the end. */
-	if (core_add_dev(&tmp, name, flags, description, errbuf) == NULL)
-		return NULL;
-	for (pos = list; *pos != NULL; pos = &(*pos)->next)
-		;
-	*pos = tmp;
-	return tmp;
-}
-
 
 int
 pcap_findalldevs(pcap_if_t **alldevsp, char *errbuf)
@@ -112,7 +97,8 @@ pcap_findalldevs(pcap_if_t **alldevsp, char *errbuf)
 
 	/* libpcap's order: the platform's interfaces first (the table's
 	   last source, which takes every other name), then the devices of
-	   the named sources in table order (they append theirs). */
+	   the named sources in table order, each placed by its merit after
+	   the devices at least as good (so after the interfaces it ties). */
 	for (src = cap_source_table; *src != NULL && src[1] != NULL; src++)
 		;
 	for (int pass = 0; pass < 2; pass++) {

@@ -233,10 +233,6 @@ INTERNAL pcap_if_t *core_find_dev(pcap_if_t *list, const char *name);
    NULL with errbuf set when out of memory. */
 INTERNAL pcap_if_t *core_add_dev(pcap_if_t **list, const char *name,
     bpf_u_int32 flags, const char *description, char *errbuf);
-/* Append a device at the end of the list, as libpcap adds the devices of
-   its capture sources (after the interfaces, whatever their merit). */
-INTERNAL pcap_if_t *core_append_dev(pcap_if_t **list, const char *name,
-    bpf_u_int32 flags, const char *description, char *errbuf);
 
 /* ---- core/live.c ------------------------------------------------------- */
 /*
