@@ -3,6 +3,7 @@
  * (nflog, nfqueue): the state a live handle keeps behind p->priv, and the
  * pure message code its files share (nf_ prefix).  The files are:
  *   netfilter.c      the two sources, activation, the ops of a live handle
+ *   netfilter-read.c reading: receive, walk, deliver, verdicts, waiting
  *   netfilter-msg.c  device names, building requests, walking what the
  *                    kernel sends (pure functions over byte buffers, so the
  *                    C unit tests and the fuzzer call them directly)
@@ -113,5 +114,39 @@ struct nf_packet {
  */
 INTERNAL int nf_parse_packet(const uint8_t *data, size_t len,
     enum nf_kind kind, struct nf_packet *pk);
+
+/* ---- the live side (netfilter.c, netfilter-read.c) ------------------- */
+
+/*
+ * Room for any datagram: the kernel copies at most the snapshot length
+ * of a packet (copy_range), plus its attributes; batches of nflog records
+ * stay under the socket's nlbufsiz (at most 128 KiB).  libpcap sizes its
+ * buffer 128 + snapshot, which pcap_bufsize still reports.
+ */
+#define NF_RECV_BUF (128 + MAXIMUM_SNAPLEN)
+
+struct nf_priv {
+	int breakfd;		/* eventfd pcap_breakloop writes, or -1 */
+	uint32_t seq;		/* of our last request */
+	uint8_t *buf;		/* NF_RECV_BUF bytes, the last datagram */
+	size_t off, cc;		/* its part not walked yet */
+	u_int packets_read;	/* delivered (ps_recv) */
+	u_int packets_nobufs;	/* recv() that said ENOBUFS (ps_drop) */
+	int nonblock;		/* pcap_setnonblock(1): reads only look */
+};
+
+static inline struct nf_priv *
+nf_priv(pcap_t *p)
+{
+	return p->priv;
+}
+
+/* Send a message to the kernel: 0 or an errno. */
+INTERNAL int nf_send_msg(pcap_t *p, const uint8_t *msg, size_t len);
+
+/* The reading ops of a live handle (netfilter-read.c). */
+INTERNAL int nf_read(pcap_t *p, int cnt, pcap_handler cb, u_char *user);
+INTERNAL int nf_read_ready(pcap_t *p, int cnt, pcap_handler cb, u_char *user);
+INTERNAL int nf_wait(pcap_t *p, int timeout_ms);
 
 #endif /* PCAP_CAPTURE_NETFILTER_INT_H */
