@@ -43,7 +43,7 @@ import pytest
 import netns
 from _livetools import inside
 from conftest import child_env
-from test_live_c import Run, _build_oracle, _build_ours
+from test_live_c import Run, _build_oracle, _build_ours, compile_expr
 
 DLT_NFLOG, DLT_IPV4 = 239, 228
 LOG_PORT, QUEUE_PORT, PING_QUEUE = 9999, 9998, 8
@@ -308,6 +308,33 @@ def test_nfqueue_matches_libpcap_and_tcpdump(space: netns.Netns, ours: Path, ora
     assert got == exp == dumped
     assert udp_payloads([g[2] for g in got], False) == list(SIZES)
     assert mine.records[-1]["recv"] == theirs.records[-1]["recv"] == len(SIZES)
+
+
+@pytest.mark.parametrize("dev,dlt,expr", [
+    ("nfqueue:{}", "IPV4", "greater 200"),
+    # DLT_NFLOG: libpcap compiles link[] tests only; byte 1 is the version.
+    ("nflog:{}", "NFLOG", "link[1] = 0 and len > 200"),
+])
+def test_userland_filter_and_stats(space: netns.Netns, ours: Path, oracle: Path,
+                                   tmp_path: Path, dev: str, dlt: str, expr: str) -> None:
+    prog = compile_expr(oracle, tmp_path / "prog", dlt, expr)
+    nums = (3, 4) if dev.startswith("nfqueue") else (6, 5)
+    mine = Run(space, ours, ["capture", dev.format(nums[0]), "-F", str(prog), "-c", "1"])
+    theirs = Run(space, oracle, ["capture", dev.format(nums[1]), "-F", str(prog), "-c", "1"])
+    assert mine.ready and theirs.ready, (mine.header, theirs.header)
+    assert mine.header["setfilter"] == theirs.header["setfilter"] == 0
+    bound(space, dev.split(":")[0], nums)
+    # Everything is accepted, filtered out or not.
+    assert send(space, QUEUE_PORT if dev.startswith("nfqueue") else LOG_PORT) == len(SIZES)
+    mine.finish()
+    theirs.finish()
+    got, exp = records(mine), records(theirs)
+    assert len(got) == len(exp) == 1
+    if dlt == "NFLOG":
+        got, exp = [(c, l, masked(d)) for c, l, d in got], [(c, l, masked(d)) for c, l, d in exp]
+    assert got == exp
+    # ps_recv counts what passed the filter.
+    assert mine.records[-1]["recv"] == theirs.records[-1]["recv"] == 1
 
 
 def test_drops_when_the_socket_overflows(space: netns.Netns, ours: Path,
