@@ -550,6 +550,15 @@ def test_cli_nflog_and_device_list(space: netns.Netns, tmp_path: Path) -> None:
     assert linktype == DLT_NFLOG
     assert [(c, l, masked(d)) for c, l, d in mine] == [(c, l, masked(d)) for c, l, d in dumped]
 
+    # Printed as tcpdump -e prints NFLOG records (after the time stamp).
+    def lines(argv: List[str]) -> List[str]:
+        out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             env=child_env(), timeout=TIMEOUT).stdout
+        return [line.split(" ", 1)[1] for line in out.splitlines()]
+    ours_text = lines([sys.executable, "-m", "libpcap", "-n", "-r", str(ref.out)])
+    assert ours_text == lines([tcpdump(), "-n", "-e", "-r", str(ref.out)])
+    assert len(ours_text) == len(SIZES) and "resource ID 5, family IPv4 (2)" in ours_text[0]
+
     # -D: the same two entries as tcpdump's, in the same order.
     def entries(text: str) -> List[str]:
         names = [line.split(".", 1)[1] for line in text.splitlines()]
