@@ -17,6 +17,11 @@
 #include "pcap-int.h"
 #include "netfilter.h"
 
+/* The netlink family of nfnetlink (linux/netlink.h), for old headers. */
+#ifndef NETLINK_NETFILTER
+#define NETLINK_NETFILTER 12
+#endif
+
 /* libpcap's limit on the numbers one device name may list. */
 #define NF_MAX_GROUPS 32
 

@@ -26,10 +26,6 @@
 
 #include "netfilter-int.h"
 
-#ifndef NETLINK_NETFILTER
-#define NETLINK_NETFILTER 12
-#endif
-
 /* ---- the handle before activation ------------------------------------ */
 
 static int nf_activate(pcap_t *p);
