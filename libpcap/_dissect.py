@@ -9,7 +9,8 @@ then the network and transport headers, e.g.::
 options [mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7], length 0
 
 It knows Ethernet (with 802.1Q tags and LLC/SNAP), Linux cooked headers
-(SLL and SLL2), BSD loopback (NULL and LOOP), Cisco HDLC and raw IP links;
+(SLL and SLL2), BSD loopback (NULL and LOOP), Cisco HDLC, Linux netfilter
+log records (NFLOG: the packet in its PAYLOAD attribute) and raw IP links;
 ARP, IPv4 and IPv6 (with extension headers); TCP, UDP, ICMP and ICMPv6.
 Application protocols are not decoded.  Other link types print their name
 and the lengths.  Where tcpdump says more (it decodes far more protocols) or
@@ -46,6 +47,7 @@ DLT_LOOP = 108
 DLT_LINUX_SLL = 113
 DLT_IPV4 = 228
 DLT_IPV6 = 229
+DLT_NFLOG = 239
 DLT_LINUX_SLL2 = 276
 
 ETHERTYPE_IPV4 = 0x0800
@@ -317,6 +319,42 @@ def _raw(out: List[str], data: bytes, wirelen: int, version: Optional[int] = Non
         out.append("raw, %s: unknown IP version %d" % (_lengths(wirelen, len(data)), version))
 
 
+# NFLOG records: family, version, resource id (big-endian), then attributes
+# {u16 length, u16 type} in the writer's byte order, each padded to 4; the
+# packet is the value of attribute 9 (NFULA_PAYLOAD).
+_NFLOG_HOST = struct.Struct("=HH")
+_NFLOG_FAMILIES = {2: "IPv4", 10: "IPv6"}
+
+
+def _nflog(out: List[str], data: bytes, wirelen: int) -> None:
+    if len(data) < 4:
+        _link_truncated(out, "nflog", data, wirelen)
+        return
+    family, version, rid = data[0], data[1], _u16(data, 2)
+    if version != 0:
+        out.append("version %d (unknown)" % version)
+        return
+    out.append("version 0, resource ID %d, family %s (%d), %s: " % (
+        rid, _NFLOG_FAMILIES.get(family, "unknown"), family, _lengths(wirelen, len(data))))
+    off = 4
+    while True:
+        if off + 4 > len(data):
+            out.append("[|nflog]")
+            return
+        size, typ = _NFLOG_HOST.unpack_from(data, off)
+        if size < 4 or off + size > len(data):
+            out.append("[|nflog]")
+            return
+        if typ == 9:
+            break
+        off += (size + 3) & ~3
+    packet = bytes(data[off + 4:off + size])
+    if family == 2:
+        _ipv4(out, packet, 0, len(packet))
+    elif family == 10:
+        _ipv6(out, packet, 0, len(packet))
+
+
 _LinkPrinter = Callable[[List[str], bytes, int], None]
 
 _LINK_PRINTERS: Dict[int, _LinkPrinter] = {
@@ -330,6 +368,7 @@ _LINK_PRINTERS: Dict[int, _LinkPrinter] = {
     DLT_IPV6: lambda out, data, wirelen: _raw(out, data, wirelen, 6),
     DLT_LINUX_SLL2: _linux_sll2,
     DLT_C_HDLC: _c_hdlc,
+    DLT_NFLOG: _nflog,
 }
 
 

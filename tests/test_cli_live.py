@@ -42,7 +42,7 @@ IP_A, IP_B = "10.77.0.1", "10.77.0.2"
 IP6_A, IP6_B = "2001:db8:77::1", "2001:db8:77::2"
 # Devices that tcpdump's libpcap lists from its other backends (D-Bus,
 # netfilter, Bluetooth, USB ...), which this library does not capture from.
-OTHER_BACKENDS = re.compile(r"^(bluetooth|nflog|nfqueue|dbus-|usbmon|rdma|dpdk|snf)")
+OTHER_BACKENDS = re.compile(r"^(bluetooth|dbus-|usbmon|rdma|dpdk|snf)")
 
 
 m = make_sample()
@@ -637,6 +637,8 @@ def test_list_devices(ns: netns.Netns, pkg: Path) -> None:
         "vb0": "vb0 [Up, Running, Connected]",
         "any": "any (Pseudo-device that captures on all interfaces) [Up, Running]",
         "lo": "lo [Loopback]",
+        "nflog": "nflog (Linux netfilter log (NFLOG) interface) [none]",
+        "nfqueue": "nfqueue (Linux netfilter queue (NFQUEUE) interface) [none]",
     }
     # Down, and without a carrier: what tcpdump says of such devices.
     ns.link(ns.a, "down")

@@ -360,6 +360,34 @@ def test_ipv4_and_ipv6_link_types() -> None:
     assert summarize(IP6_PACKET, len(IP6_PACKET), 228).endswith(": bad IP version 6")
 
 
+def _tlv(typ: int, value: bytes) -> bytes:
+    size = 4 + len(value)
+    return struct.pack("=HH", size, typ) + value + b"\0" * (-size % 4)
+
+
+def test_nflog_records() -> None:
+    # As the kernel writes them (nfnetlink_log): header, packet header,
+    # empty prefix, then the packet; tcpdump -e prints this line.
+    rec = b"\x02\x00\x00\x05" + _tlv(1, b"\x08\x00\x03\x00") + _tlv(10, b"\0") + _tlv(9, IP_PACKET)
+    assert summarize(rec, len(rec), 239) == \
+        "version 0, resource ID 5, family IPv4 (2), length %d: %s" % (len(rec), IP_SUMMARY)
+    rec6 = b"\x0a\x00\x01\x00" + _tlv(9, IP6_PACKET) + _tlv(11, b"\0\0\0\0")
+    assert summarize(rec6, len(rec6), 239) == \
+        "version 0, resource ID 256, family IPv6 (10), length %d: %s" % (len(rec6), IP6_SUMMARY)
+    assert summarize(b"\x02\x01\x00\x05", 4, 239) == "version 1 (unknown)"
+    other = b"\x07\x00\x00\x01" + _tlv(9, b"xyz")
+    assert summarize(other, len(other), 239) == \
+        "version 0, resource ID 1, family unknown (7), length %d: " % len(other)
+    # Attributes cut short, or whose length runs past the record.
+    assert summarize(rec[:3], len(rec), 239) == "[|nflog], length %d (caplen 3)" % len(rec)
+    for k in range(4, 24):
+        assert summarize(rec[:k], len(rec), 239).endswith("[|nflog]"), k
+    bad = b"\x02\x00\x00\x05" + struct.pack("=HH", 2, 9) + b"\0" * 8
+    assert summarize(bad, len(bad), 239).endswith("[|nflog]")
+    for k in range(len(rec) + 1):
+        assert isinstance(summarize(rec[:k], len(rec), 239), str)
+
+
 def test_unknown_link_type() -> None:
     assert summarize(b"abcdef", 100, 147, "USER0") == "linktype USER0 (147), length 100 (caplen 6)"
     assert summarize(b"abcdef", 6, 4000) == "linktype 4000, length 6"

@@ -314,11 +314,13 @@ def test_findalldevs_matches_libpcap(ns: netns.Netns, ours: Path, oracle: Path) 
     _setup_devices(ns)
     got = [json.loads(l) for l in ns.run([str(ours), "devs"]).stdout.splitlines()]
     exp = [json.loads(l) for l in ns.run([str(oracle), "devs"]).stdout.splitlines()]
-    # libpcap also lists capture sources we do not have (D-Bus, netfilter,
-    # Bluetooth monitor): compare the network interfaces and "any".
-    names = set(_netdevs(ns)) | {"any"}
+    # libpcap also lists capture sources we do not have (D-Bus, Bluetooth
+    # monitor): compare the network interfaces, "any" and the netfilter
+    # devices (placed by merit among the interfaces, after equal ones).
+    names = set(_netdevs(ns)) | {"any", "nflog", "nfqueue"}
     exp = [d for d in exp if d["name"] in names]
     assert [d["name"] for d in got] == [d["name"] for d in exp]
+    assert [d["name"] for d in got][4:6] == ["nflog", "nfqueue"]
     for g, e in zip(got, exp):
         assert g == e, f"{g['name']}:\n ours   {g}\n oracle {e}"
     by_name = {d["name"]: d for d in got}
@@ -329,6 +331,10 @@ def test_findalldevs_matches_libpcap(ns: netns.Netns, ours: Path, oracle: Path) 
     if "lt0" in by_name:
         assert any(a["dstaddr"] for a in by_name["lt0"]["addresses"])
     assert by_name["any"]["description"] == "Pseudo-device that captures on all interfaces"
+    assert (by_name["nflog"]["description"], by_name["nflog"]["flags"]) == \
+        ("Linux netfilter log (NFLOG) interface", 0x30)
+    assert (by_name["nfqueue"]["description"], by_name["nfqueue"]["flags"]) == \
+        ("Linux netfilter queue (NFQUEUE) interface", 0x30)
 
 
 def test_lookups_match_libpcap(ns: netns.Netns, ours: Path, oracle: Path) -> None:

@@ -16,7 +16,10 @@
 # system libpcap's, built here as compile_oracle), fuzz_pcapng_write (a
 # capture file read natively, every packet written with the pcapng writer,
 # read back: packets, time stamps, interfaces and comments must agree;
-# corpus_pcapng_write/ holds small pcapng and pcap seeds).
+# corpus_pcapng_write/ holds small pcapng and pcap seeds), fuzz_netfilter
+# (one netlink datagram walked as the nflog/nfqueue read walks it;
+# corpus_netfilter/ holds a batch of nflog records, a queued packet, an
+# ack and a truncated message).
 #
 # Usage: tests/fuzz/run_fuzzers.sh [harness-name ...]
 # Environment: FUZZ_SECONDS, FUZZ_CC (default clang, then clang-14),

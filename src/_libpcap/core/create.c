@@ -2,7 +2,8 @@
  * create.c - the create/activate API: pcap_create, the option setters that
  * may only run before activation, pcap_activate and pcap_open_live built on
  * them.  Which source serves a device is decided by the platform's table
- * of sources (capture/sources-PLATFORM.c), tried in order.
+ * of named sources, tried in order, then its own interfaces
+ * (capture/sources-PLATFORM.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -43,19 +44,23 @@ pcap_create(const char *device, char *errbuf)
 	p->opt.buffer_size = 0;
 	p->opt.immediate = 0;
 	p->opt.protocol = 0;
-	for (const struct cap_source *const *src = cap_source_table;
-	    *src != NULL; src++) {
-		int rc = (*src)->create(p);
+	for (const struct cap_source *const *src = cap_source_table; ;
+	    src++) {
+		const struct cap_source *source = *src != NULL ? *src :
+		    cap_platform_source;
+		int rc = source->create(p);
 
-		if (rc == 0)
-			continue;
 		if (rc < 0) {
 			core_fmt(errbuf, "%s", p->errbuf);
 			pcap_close(p);
 			return NULL;
 		}
-		p->source = *src;
-		return p;
+		if (rc > 0) {
+			p->source = source;
+			return p;
+		}
+		if (*src == NULL)
+			break;
 	}
 	core_fmt(errbuf, "%s: no capture source takes this device",
 	    p->opt.device);

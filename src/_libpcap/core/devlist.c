@@ -83,6 +83,12 @@ core_add_dev(pcap_if_t **list, const char *name, bpf_u_int32 flags,
 }
 
 
+static int
+add_devs(const struct cap_source *src, pcap_if_t **list, char *errbuf)
+{
+	return src->findalldevs != NULL ? src->findalldevs(list, errbuf) : 0;
+}
+
 int
 pcap_findalldevs(pcap_if_t **alldevsp, char *errbuf)
 {
@@ -94,14 +100,18 @@ pcap_findalldevs(pcap_if_t **alldevsp, char *errbuf)
 	}
 	pcap_if_t *list = NULL;
 	const struct cap_source *const *src;
+	int rc;
 
-	for (src = cap_source_table; *src != NULL; src++) {
-		if ((*src)->findalldevs != NULL &&
-		    (*src)->findalldevs(&list, errbuf) != 0) {
-			pcap_freealldevs(list);
-			*alldevsp = NULL;
-			return PCAP_ERROR;
-		}
+	/* libpcap's order: the platform's interfaces first, then the
+	   devices of the named sources, each placed by its merit after the
+	   devices at least as good (so after the interfaces it ties). */
+	rc = add_devs(cap_platform_source, &list, errbuf);
+	for (src = cap_source_table; rc == 0 && *src != NULL; src++)
+		rc = add_devs(*src, &list, errbuf);
+	if (rc != 0) {
+		pcap_freealldevs(list);
+		*alldevsp = NULL;
+		return PCAP_ERROR;
 	}
 	*alldevsp = list;
 	return 0;

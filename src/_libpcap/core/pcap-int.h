@@ -106,10 +106,12 @@ struct pcap_ops {
 };
 
 /*
- * A source of live handles (libpcap's capture_source_types): a platform
- * compiles a table of them (capture/sources-PLATFORM.c, picked by
- * build_sources.py), tried in order on a device name; the last one
- * usually takes every name.
+ * A source of live handles.  As in libpcap, a platform has its own
+ * interfaces (cap_platform_source: every device name no other source
+ * takes, listed first by pcap_findalldevs) and a table of named sources
+ * (libpcap's capture_source_types: nflog, ..., tried first by pcap_create,
+ * in order).  Both are defined in capture/sources-PLATFORM.c, picked by
+ * tools/build_sources.py.
  */
 struct cap_source {
 	/* Add the devices this source offers to *list (core_add_dev);
@@ -123,8 +125,9 @@ struct cap_source {
 	 */
 	int (*create)(pcap_t *p);
 };
-/* NULL-terminated, in the order tried. */
+/* NULL-terminated, in the order tried and listed. */
 extern const struct cap_source *const cap_source_table[] INTERNAL;
+extern const struct cap_source *const cap_platform_source INTERNAL;
 
 /* Options set between pcap_create and pcap_activate. */
 struct pcap_opt {
