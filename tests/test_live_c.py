@@ -305,6 +305,10 @@ def _setup_devices(space: netns.Netns) -> None:
     space.run(["ip", "addr", "add", "10.9.8.2/24", "dev", space.a, "label", f"{space.a}:1"])
     space.run(["ip", "link", "add", "vc0", "type", "veth", "peer", "name", "vd0"])
     space.run(["ip", "addr", "add", "10.1.2.3/0", "dev", "vc0"])
+    # Equal merit, unit numbers in falling order: libpcap keeps the order
+    # the kernel lists them in (it no longer sorts by unit number).
+    space.run(["ip", "link", "add", "vm2", "type", "veth", "peer", "name", "vn9"])
+    space.run(["ip", "link", "add", "vm1", "type", "veth", "peer", "name", "vn8"])
     if os.path.exists("/dev/net/tun"):
         space.run(["ip", "tuntap", "add", "lt0", "mode", "tun"])
         space.add_address("lt0", "10.7.7.1/32", peer="10.7.7.2")

@@ -4,7 +4,6 @@
  * the list is kept in libpcap's order as devices are added;
  * pcap_freealldevs, and pcap_lookupdev (the best device of the list).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +16,16 @@
 /*
  * Sort key, lower is better (libpcap's "figure of merit"): not running,
  * not up, disconnected (wired), loopback and "any" each push a device
- * down, in that order of weight; then the instance number at the end of
- * the name.  So "any" comes after the real interfaces that work, before
- * loopback and disconnected ones.
+ * down, in that order of weight.  So "any" comes after the real
+ * interfaces that work, before loopback and disconnected ones.  No unit
+ * number counts (libpcap stopped sorting by it): equal devices keep the
+ * order they were added in, interfaces first, then each named source's.
  */
 static u_int
 merit(const pcap_if_t *d)
 {
-	const char *end = d->name + strlen(d->name), *cp = end;
-	u_int n;
+	u_int n = 0;
 
-	while (cp > d->name && isdigit((unsigned char)cp[-1]))
-		cp--;
-	n = cp < end ? ((u_int)strtoul(cp, NULL, 10) + 1) & 0x07FFFFFF : 0;
 	if (!(d->flags & PCAP_IF_RUNNING))
 		n |= 0x80000000;
 	if (!(d->flags & PCAP_IF_UP))
@@ -104,7 +100,7 @@ pcap_findalldevs(pcap_if_t **alldevsp, char *errbuf)
 
 	/* libpcap's order: the platform's interfaces first, then the
 	   devices of the named sources, each placed by its merit after the
-	   devices at least as good (so after the interfaces it ties). */
+	   devices at least as good. */
 	rc = add_devs(cap_platform_source, &list, errbuf);
 	for (src = cap_source_table; rc == 0 && *src != NULL; src++)
 		rc = add_devs(*src, &list, errbuf);
