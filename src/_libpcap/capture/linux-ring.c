@@ -409,24 +409,6 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Drain the breakloop eventfd: PCAP_ERROR_BREAK if a break was asked
-   for, 0 if the wake-up was stale, PCAP_ERROR. */
-static int
-take_wakeup(pcap_t *p)
-{
-	uint64_t v;
-
-	if (read(lnx_priv(p)->breakfd, &v, sizeof v) == -1 && errno != EAGAIN) {
-		core_fmt_errno(p->errbuf, errno, "Error reading from event FD");
-		return PCAP_ERROR;
-	}
-	if (p->break_loop) {
-		p->break_loop = 0;
-		return PCAP_ERROR_BREAK;
-	}
-	return 0;
-}
-
 /*
  * Wait until the kernel hands over a block, the timeout passes, a signal
  * arrives or pcap_breakloop is called.  Returns WAIT_READY (look at the
@@ -480,7 +462,7 @@ wait_for_block(pcap_t *p, int poll_timeout)
 		if (re != 0 && socket_error(p, re) != 0)
 			return PCAP_ERROR;
 		if (rc > 0 && (fds[1].revents & POLLIN)) {
-			int brk = take_wakeup(p);
+			int brk = core_wake_take(p, lp->breakfd);
 
 			if (brk != 0)
 				return brk;

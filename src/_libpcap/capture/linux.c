@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 #include <net/if.h>
@@ -410,7 +409,7 @@ lnx_activate(pcap_t *p)
 	if (rc > 0)
 		status = rc;
 	if (!p->opt.nonblock) {
-		lp->breakfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		lp->breakfd = core_wake_open();
 		if (lp->breakfd == -1) {
 			core_fmt_errno(p->errbuf, errno, "could not open eventfd");
 			status = PCAP_ERROR;
@@ -559,7 +558,7 @@ lnx_setnonblock(pcap_t *p, int nonblock)
 		}
 	} else {
 		if (lp->breakfd == -1) {
-			lp->breakfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+			lp->breakfd = core_wake_open();
 			if (lp->breakfd == -1) {
 				core_fmt_errno(p->errbuf, errno,
 				    "could not open eventfd");
@@ -576,14 +575,9 @@ lnx_setnonblock(pcap_t *p, int nonblock)
 static void
 lnx_breakloop(pcap_t *p)
 {
-	struct lnx_priv *lp = lnx_priv(p);
-	uint64_t one = 1;
-
 	/* p->break_loop is already set; wake a poll() in progress. */
-	if (lp != NULL && lp->breakfd >= 0) {
-		ssize_t n = write(lp->breakfd, &one, sizeof one);
-		(void)n;
-	}
+	if (lnx_priv(p) != NULL)
+		core_wake_signal(lnx_priv(p)->breakfd);
 }
 
 static void

@@ -224,17 +224,9 @@ nf_wait(pcap_t *p, int timeout_ms)
 		return CORE_WAIT_SIGNAL;
 	}
 	if (fds[1].revents & POLLIN) {
-		uint64_t v;
-
-		if (read(np->breakfd, &v, sizeof v) == -1 && errno != EAGAIN) {
-			core_fmt_errno(p->errbuf, errno,
-			    "Error reading from event FD");
-			return PCAP_ERROR;
-		}
-		if (p->break_loop) {
-			p->break_loop = 0;
-			return PCAP_ERROR_BREAK;
-		}
+		rc = core_wake_take(p, np->breakfd);
+		if (rc != 0)
+			return rc;
 	}
 	/* Readable, or an error (ENOBUFS) that the next receive counts;
 	   a stale wake-up: look, find nothing, wait again. */

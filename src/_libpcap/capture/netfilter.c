@@ -18,7 +18,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -345,7 +344,7 @@ nf_activate(pcap_t *p)
 		core_fmt_errno(p->errbuf, errno, "SO_RCVBUF");
 		goto fail;
 	}
-	np->breakfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	np->breakfd = core_wake_open();
 	if (np->breakfd == -1) {
 		core_fmt_errno(p->errbuf, errno, "could not open eventfd");
 		goto fail;
@@ -434,14 +433,9 @@ nf_stats(pcap_t *p, struct pcap_stat *ps)
 static void
 nf_breakloop(pcap_t *p)
 {
-	struct nf_priv *np = nf_priv(p);
-	uint64_t one = 1;
-
 	/* p->break_loop is already set; wake a poll() in progress. */
-	if (np != NULL && np->breakfd >= 0) {
-		ssize_t n = write(np->breakfd, &one, sizeof one);
-		(void)n;
-	}
+	if (nf_priv(p) != NULL)
+		core_wake_signal(nf_priv(p)->breakfd);
 }
 
 static void

@@ -27,7 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -407,7 +406,6 @@ rp_wait(pcap_t *p, int timeout_ms)
 {
 	struct rp_priv *rs = rp(p);
 	struct pollfd fds[2];
-	uint64_t v;
 	int rc;
 
 	if (rs->err)
@@ -433,13 +431,9 @@ rp_wait(pcap_t *p, int timeout_ms)
 		return PCAP_ERROR;
 	}
 	if (fds[1].revents != 0) {
-		ssize_t r = read(rs->breakfd, &v, sizeof v);
-
-		(void)r;
-		if (p->break_loop) {
-			p->break_loop = 0;
-			return PCAP_ERROR_BREAK;
-		}
+		rc = core_wake_take(p, rs->breakfd);
+		if (rc != 0)
+			return rc;
 	}
 	return fds[0].revents != 0;
 }
@@ -502,14 +496,8 @@ rp_stats(pcap_t *p, struct pcap_stat *ps)
 static void
 rp_breakloop(pcap_t *p)
 {
-	struct rp_priv *rs = rp(p);
-	uint64_t one = 1;
-
-	if (rs != NULL && rs->breakfd >= 0) {
-		ssize_t n = write(rs->breakfd, &one, sizeof one);
-
-		(void)n;
-	}
+	if (rp(p) != NULL)
+		core_wake_signal(rp(p)->breakfd);
 }
 
 /* Close everything activation opened; priv stays, zeroed, for a new
@@ -597,7 +585,7 @@ rp_activate(pcap_t *p)
 		rs->stream_fd = fileno(rs->sf->rfile);
 
 	rs->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	rs->breakfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	rs->breakfd = core_wake_open();
 	rs->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (rs->timerfd < 0 || rs->breakfd < 0 || rs->epfd < 0) {
 		core_fmt_errno(p->errbuf, errno, "replay: timerfd/eventfd/epoll");

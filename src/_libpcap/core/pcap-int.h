@@ -272,6 +272,15 @@ INTERNAL void core_activate_message(pcap_t *p, int status,
 /* p's ops->set_read_hooks; PCAP_ERROR when its source has none. */
 INTERNAL int core_set_read_hooks(pcap_t *p, const struct core_read_hooks *h);
 
+/* ---- core/wake.c ------------------------------------------------------- */
+/* A wake-up descriptor (readable once signalled; -1 with errno). */
+INTERNAL int core_wake_open(void);
+/* Signal it (pcap_breakloop's part; nothing for fd < 0). */
+INTERNAL void core_wake_signal(int fd);
+/* Take a wake-up that poll() reported: PCAP_ERROR_BREAK if a break was
+   asked for (taken), 0 if it was stale, PCAP_ERROR with p->errbuf. */
+INTERNAL int core_wake_take(pcap_t *p, int fd);
+
 /* ---- core/devlist.c ---------------------------------------------------- */
 /* The device called name in list, or NULL. */
 INTERNAL pcap_if_t *core_find_dev(pcap_if_t *list, const char *name);

@@ -94,7 +94,8 @@ to_buffer(ext_batch *b, const struct core_pkt *pk)
 		b->failed = 1;
 		return 1;
 	}
-	memcpy(a->data + b->dlen, pk->data, pk->caplen);
+	if (pk->caplen != 0)	/* no arena yet for empty packets */
+		memcpy(a->data + b->dlen, pk->data, pk->caplen);
 	row = a->index + b->count * INDEX_WORDS;
 	row[0] = (int64_t)ts;
 	row[1] = pk->caplen;

@@ -17,9 +17,7 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -274,7 +272,7 @@ sf_set_read_hooks(pcap_t *p, const struct core_read_hooks *h)
 	b->interrupted = h->interrupted;
 	b->intr_arg = h->arg;
 	if (h->wakeable && b->wakefd < 0) {
-		b->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		b->wakefd = core_wake_open();
 		if (b->wakefd < 0) {
 			core_fmt_errno(p->errbuf, errno, "eventfd");
 			return PCAP_ERROR;
@@ -287,11 +285,8 @@ void
 sf_breakloop(pcap_t *p)
 {
 	struct sf_state *st = p->priv;
-	uint64_t one = 1;
 
 	/* Wake a read blocked on the stream (read_woken). */
-	if (st != NULL && st->in.wakefd >= 0) {
-		ssize_t n = write(st->in.wakefd, &one, sizeof one);
-		(void)n;
-	}
+	if (st != NULL)
+		core_wake_signal(st->in.wakefd);
 }
